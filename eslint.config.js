@@ -1,0 +1,50 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
+import prettier from 'eslint-config-prettier';
+import globals from 'globals';
+
+export default tseslint.config(
+  { ignores: ['out/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'coverage/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      'no-console': 'off',
+    },
+  },
+  {
+    files: ['src-renderer/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser } },
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      // Payloads are untrusted: HTML injection is never allowed in the renderer.
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "JSXAttribute[name.name='dangerouslySetInnerHTML']",
+          message: 'Never render HTML: payloads and runbooks are untrusted.',
+        },
+        {
+          selector: "MemberExpression[property.name='innerHTML']",
+          message: 'Never assign innerHTML: payloads are untrusted.',
+        },
+      ],
+    },
+  },
+  {
+    // The core must stay free of Electron so it runs under Node, vitest and browser mode.
+    files: ['src-main/core/**/*.ts', 'src-main/serve.ts', 'src-main/bridge/**/*.ts', 'sandbox/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: 'electron', message: 'core code must not import electron; go through Host.' }] },
+      ],
+    },
+  },
+  prettier,
+);
