@@ -27,7 +27,8 @@ export function createLogger(sink: LogSink, minLevel: LogLevel = 'info'): Logger
   const write = (level: LogLevel, message: string, fields?: Record<string, unknown>): void => {
     if (order[level] < order[minLevel]) return;
     const entry: Record<string, unknown> = { time: new Date().toISOString(), level, message };
-    if (fields) for (const [key, value] of Object.entries(fields)) entry[key] = serialiseField(value);
+    if (fields)
+      for (const [key, value] of Object.entries(fields)) entry[key] = serialiseField(value);
     let line: string;
     try {
       line = JSON.stringify(entry);

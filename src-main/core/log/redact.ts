@@ -5,7 +5,8 @@
  * quote a driver's text.
  */
 const URL_PASSWORD = /([a-z][a-z0-9+.-]*:\/\/[^:/?#@\s"']*:)([^@/?#\s"']+)(@)/gi;
-const KEY_VALUE = /((?:password|passwd|pwd|secret|token|sasl_password)"?\s*[=:]\s*"?)([^"&\s,}]+)/gi;
+const KEY_VALUE =
+  /((?:password|passwd|pwd|secret|token|sasl_password)"?\s*[=:]\s*"?)([^"&\s,}]+)/gi;
 
 export function redactText(text: string): string {
   return text.replace(URL_PASSWORD, '$1********$3').replace(KEY_VALUE, '$1********');

@@ -14,7 +14,11 @@ export interface CallContext {
   readonly transport: 'ipc' | 'http' | 'internal';
 }
 
-export type Dispatch = (channel: string, rawInput: unknown, ctx: CallContext) => Promise<WireResult>;
+export type Dispatch = (
+  channel: string,
+  rawInput: unknown,
+  ctx: CallContext,
+) => Promise<WireResult>;
 
 function describeIssues(error: z.ZodError): string {
   return error.issues
@@ -35,7 +39,10 @@ export function createDispatcher(handlers: HandlerMap<CallContext>, logger: Logg
     if (!isChannelName(channel)) {
       return {
         ok: false,
-        error: { code: 'INVALID_INPUT', message: `unknown channel "${String(channel).slice(0, 100)}"` },
+        error: {
+          code: 'INVALID_INPUT',
+          message: `unknown channel "${String(channel).slice(0, 100)}"`,
+        },
       };
     }
     const spec = channels[channel];
@@ -46,7 +53,12 @@ export function createDispatcher(handlers: HandlerMap<CallContext>, logger: Logg
         error: {
           code: 'INVALID_INPUT',
           message: `invalid input for ${channel}: ${describeIssues(parsed.error)}`,
-          details: { issues: parsed.error.issues.map((i) => ({ path: i.path.map(String), message: i.message })) },
+          details: {
+            issues: parsed.error.issues.map((i) => ({
+              path: i.path.map(String),
+              message: i.message,
+            })),
+          },
         },
       };
     }
@@ -70,7 +82,14 @@ export function createDispatcher(handlers: HandlerMap<CallContext>, logger: Logg
   };
 }
 
-export function assertHandlersComplete(handlers: Partial<HandlerMap<CallContext>>): asserts handlers is HandlerMap<CallContext> {
-  const missing = (Object.keys(channels) as ChannelName[]).filter((name) => typeof handlers[name] !== 'function');
+export function assertHandlersComplete(
+  handlers: Partial<HandlerMap<CallContext>>,
+): asserts handlers is HandlerMap<CallContext> {
+  const missing = (Object.keys(channels) as ChannelName[]).filter(
+    (name) => typeof handlers[name] !== 'function',
+  );
   if (missing.length > 0) throw new Error(`handlers missing for channels: ${missing.join(', ')}`);
 }
+
+/** The slice of the handler map one domain implements. */
+export type HandlersFor<K extends ChannelName> = Pick<HandlerMap<CallContext>, K>;

@@ -23,8 +23,13 @@ export type AppInfo = z.infer<typeof appInfoSchema>;
 export const secretStorageStatusSchema = z.object({
   /** For example "electron-safeStorage:gnome_libsecret" or "file:0600". */
   backend: z.string(),
-  /** False when secrets are only obfuscated (Linux basic_text): the UI must say so and ask. */
+  /** Whether the bytes at rest are encrypted. */
   encrypted: z.boolean(),
+  /**
+   * True when saving a secret needs the operator's explicit consent (Electron on
+   * Linux with the basic_text backend): the UI shows `warning` and asks.
+   */
+  requiresConsent: z.boolean(),
   warning: z.string().optional(),
 });
 export type SecretStorageStatus = z.infer<typeof secretStorageStatusSchema>;
@@ -34,6 +39,10 @@ const empty = z.object({}).strict();
 export const appChannels = {
   'app.info': query('Application name, version, mode and operator identity', empty, appInfoSchema),
   'settings.get': query('Operator settings', empty, settingsSchema),
-  'settings.update': mutation('Change operator settings', settingsSchema.partial().strict(), settingsSchema),
+  'settings.update': mutation(
+    'Change operator settings',
+    settingsSchema.partial().strict(),
+    settingsSchema,
+  ),
   'secrets.status': query('How secrets are stored on this host', empty, secretStorageStatusSchema),
 } as const;

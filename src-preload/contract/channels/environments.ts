@@ -24,7 +24,9 @@ function urlWithSchemes(schemes: readonly string[], label: string) {
           return false;
         }
       },
-      { message: `${label} must be a URL starting with ${schemes.map((s) => `${s}//`).join(' or ')}` },
+      {
+        message: `${label} must be a URL starting with ${schemes.map((s) => `${s}//`).join(' or ')}`,
+      },
     );
 }
 

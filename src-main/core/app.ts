@@ -1,0 +1,72 @@
+import { join } from 'node:path';
+import { ConnectorRegistry } from './connectors/registry';
+import { environmentHandlers } from './environments/handlers';
+import { EnvironmentRepository } from './environments/repository';
+import { EnvironmentService } from './environments/service';
+import type { Host } from './host';
+import {
+  assertHandlersComplete,
+  createDispatcher,
+  type CallContext,
+  type Dispatch,
+} from './rpc/dispatcher';
+import { EventBus } from './rpc/eventBus';
+import { appHandlers } from './settings/handlers';
+import { SettingsRepository } from './settings/repository';
+import { openStore, type Db } from './store/database';
+import { migrations } from './store/migrations';
+import type { HandlerMap } from '../../src-preload/contract';
+
+export { StoreOpenError } from './store/storeOpenError';
+
+export interface CoreOptions {
+  /** better_sqlite3.node built for the running ABI (Electron); Node's build otherwise. */
+  nativeBinding?: string;
+}
+
+export interface Core {
+  readonly dispatch: Dispatch;
+  readonly events: EventBus;
+  /** The open store, for tests and tools that inspect it. */
+  readonly db: Db;
+  close(): Promise<void>;
+}
+
+export const STORE_FILE_NAME = 'sluice.db';
+
+/**
+ * Builds the whole core for one host: opens the store (throws StoreOpenError
+ * with an operator-facing message), wires every domain's handlers into the one
+ * typed map both transports use.
+ */
+export async function createCore(host: Host, options: CoreOptions = {}): Promise<Core> {
+  const db = openStore({
+    file: join(host.dataDir, STORE_FILE_NAME),
+    migrations,
+    ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
+  });
+  const events = new EventBus(host.logger);
+  const connectors = new ConnectorRegistry({ logger: host.logger });
+  const settings = new SettingsRepository(db);
+  const environments = new EnvironmentService(new EnvironmentRepository(db), host.secrets, events);
+
+  const handlers: Partial<HandlerMap<CallContext>> = {
+    ...appHandlers(host, settings, events),
+    ...environmentHandlers(environments, connectors),
+  };
+  assertHandlersComplete(handlers);
+  const dispatch = createDispatcher(handlers, host.logger);
+
+  let closed = false;
+  return {
+    dispatch,
+    events,
+    db,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await connectors.closeAll();
+      db.close();
+    },
+  };
+}

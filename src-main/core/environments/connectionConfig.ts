@@ -1,0 +1,70 @@
+import {
+  SECRET_MASK,
+  SluiceError,
+  type EnvironmentDraft,
+  type ServiceKind,
+} from '../../../src-preload/contract';
+import type {
+  KafkaConnectionConfig,
+  PostgresConnectionConfig,
+  RedisConnectionConfig,
+} from '../connectors/types';
+import type { EnvironmentService, SecretSlot } from './service';
+import { splitUrlPassword } from './urlSecrets';
+
+export type ConnectionConfig =
+  | { kind: 'redis'; config: RedisConnectionConfig }
+  | { kind: 'postgres'; config: PostgresConnectionConfig }
+  | { kind: 'kafka'; config: KafkaConnectionConfig };
+
+/**
+ * Turns an environment as the form holds it (passwords typed, or masked to
+ * mean "the stored one") into what a connector needs. Returns null when the
+ * service is not configured.
+ */
+export async function resolveConnectionConfig(
+  environments: EnvironmentService,
+  draft: EnvironmentDraft,
+  kind: ServiceKind,
+): Promise<ConnectionConfig | null> {
+  const password = async (given: string | null | undefined, slot: SecretSlot) => {
+    if (given !== SECRET_MASK && given !== undefined) return given === '' ? null : given;
+    const stored = await environments.secret(draft.id, slot);
+    if (stored === null && given === SECRET_MASK) {
+      throw new SluiceError(
+        'INVALID_INPUT',
+        `there is no stored ${slot} password: type the password`,
+      );
+    }
+    return stored;
+  };
+
+  if (kind === 'redis') {
+    if (draft.redisUrl === null) return null;
+    const split = splitUrlPassword(draft.redisUrl);
+    return { kind, config: { url: split.url, password: await password(split.password, 'redis') } };
+  }
+  if (kind === 'postgres') {
+    if (draft.postgresUrl === null) return null;
+    const split = splitUrlPassword(draft.postgresUrl);
+    return {
+      kind,
+      config: { url: split.url, password: await password(split.password, 'postgres') },
+    };
+  }
+  if (draft.kafka === null) return null;
+  const sasl = draft.kafka.sasl;
+  const saslPassword = sasl ? await password(sasl.password, 'kafka-sasl') : null;
+  if (sasl && saslPassword === null)
+    throw new SluiceError('INVALID_INPUT', 'SASL needs a password');
+  return {
+    kind,
+    config: {
+      brokers: draft.kafka.brokers,
+      clientId: draft.kafka.clientId,
+      ssl: draft.kafka.ssl,
+      sslRejectUnauthorized: draft.kafka.sslRejectUnauthorized,
+      sasl: sasl && saslPassword !== null ? { ...sasl, password: saslPassword } : null,
+    },
+  };
+}

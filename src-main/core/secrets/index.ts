@@ -1,0 +1,5 @@
+export {
+  createEncryptedSecretStore,
+  createFileSecretStore,
+  type SecretCipher,
+} from './fileSecretStore';
