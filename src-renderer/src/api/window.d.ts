@@ -1,0 +1,8 @@
+import type { SluiceBridge } from '../../../src-preload/contract';
+
+declare global {
+  interface Window {
+    /** Exposed by the preload in Electron; absent in browser mode. */
+    readonly sluice?: SluiceBridge;
+  }
+}
