@@ -11,6 +11,9 @@ import {
   type Dispatch,
 } from './rpc/dispatcher';
 import { EventBus } from './rpc/eventBus';
+import { runbookHandlers } from './runbooks/handlers';
+import { RunbookRepository } from './runbooks/repository';
+import { RunbookService } from './runbooks/service';
 import { appHandlers } from './settings/handlers';
 import { SettingsRepository } from './settings/repository';
 import { openStore, type Db } from './store/database';
@@ -22,6 +25,8 @@ export { StoreOpenError } from './store/storeOpenError';
 export interface CoreOptions {
   /** better_sqlite3.node built for the running ABI (Electron); Node's build otherwise. */
   nativeBinding?: string;
+  /** Folder of the resources shipped with Sluice (default runbooks); default ./resources. */
+  resourcesDir?: string;
 }
 
 export interface Core {
@@ -49,10 +54,21 @@ export async function createCore(host: Host, options: CoreOptions = {}): Promise
   const connectors = new ConnectorRegistry({ logger: host.logger });
   const settings = new SettingsRepository(db);
   const environments = new EnvironmentService(new EnvironmentRepository(db), host.secrets, events);
+  const runbooks = new RunbookService(new RunbookRepository(db), {
+    defaultsDir: join(options.resourcesDir ?? join(process.cwd(), 'resources'), 'runbooks'),
+    exportsDir: join(host.dataDir, 'exports'),
+    author: () => {
+      const displayName = settings.get().displayName;
+      const { osUser } = host.operator();
+      return displayName ? `${osUser} (${displayName})` : osUser;
+    },
+  });
+  runbooks.seedDefaults();
 
   const handlers: Partial<HandlerMap<CallContext>> = {
     ...appHandlers(host, settings, events),
     ...environmentHandlers(environments, connectors),
+    ...runbookHandlers(runbooks),
   };
   assertHandlersComplete(handlers);
   const dispatch = createDispatcher(handlers, host.logger);

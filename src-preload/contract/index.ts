@@ -6,6 +6,7 @@
 import type { z } from 'zod';
 import { appChannels } from './channels/app';
 import { environmentChannels } from './channels/environments';
+import { runbookChannels } from './channels/runbooks';
 import type { ChannelSpec } from './define';
 import type { EventName, EventPayload } from './events';
 import type { WireResult } from './errors';
@@ -13,6 +14,7 @@ import type { WireResult } from './errors';
 export const channels = {
   ...appChannels,
   ...environmentChannels,
+  ...runbookChannels,
 } as const satisfies Record<string, ChannelSpec>;
 
 export type Channels = typeof channels;
@@ -56,4 +58,5 @@ export * from './events';
 export * from './transport';
 export * from './channels/app';
 export * from './channels/environments';
+export * from './channels/runbooks';
 export type { ChannelSpec } from './define';
