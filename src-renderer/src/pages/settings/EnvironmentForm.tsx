@@ -41,8 +41,17 @@ export function EnvironmentForm({ initial, onSaved, onCancel }: Props) {
   const save = useSaveEnvironment({ isHandledInline });
   const editing = form.id !== null;
 
-  const update = (changes: Partial<EnvironmentFormState>) =>
+  const update = (changes: Partial<EnvironmentFormState>) => {
     setForm((current) => ({ ...current, ...changes }));
+    // An edited field's old complaint no longer describes what it holds.
+    setErrors((current) => {
+      const edited = Object.keys(changes).filter((field) => field in current);
+      if (edited.length === 0) return current;
+      const next = { ...current };
+      for (const field of edited) delete next[field as keyof FieldErrors];
+      return next;
+    });
+  };
 
   const showFieldErrors = (error: unknown) => {
     const fieldErrors = fieldErrorsFrom(error);
