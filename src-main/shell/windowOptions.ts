@@ -45,6 +45,8 @@ export function createWindowOptions(input: WindowOptionsInput): BrowserWindowCon
       allowRunningInsecureContent: false,
       experimentalFeatures: false,
       webviewTag: false,
+      // Middle-click must not open links outside the window-open handler.
+      disableBlinkFeatures: 'Auxclick',
       navigateOnDragDrop: false,
       spellcheck: false,
       safeDialogs: true,
