@@ -1,6 +1,22 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import react from '@vitejs/plugin-react';
+import type { Plugin } from 'vite';
+
+/**
+ * Development only: React fast refresh injects an inline module script into
+ * index.html, which the production policy (script-src 'self') blocks. The dev
+ * server's page gets 'unsafe-inline' for scripts; built pages keep the strict
+ * policy unchanged.
+ */
+function devServerCsp(): Plugin {
+  return {
+    name: 'sluice-dev-server-csp',
+    apply: 'serve',
+    transformIndexHtml: (html) =>
+      html.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'"),
+  };
+}
 
 // Three builds from one config: the main process (Node, dependencies left
 // external and loaded from node_modules), the sandboxed preload (must be a
@@ -28,7 +44,7 @@ export default defineConfig({
   renderer: {
     root: resolve(__dirname, 'src-renderer'),
     base: './',
-    plugins: [react()],
+    plugins: [react(), devServerCsp()],
     build: {
       outDir: resolve(__dirname, 'out/renderer'),
       rollupOptions: { input: { index: resolve(__dirname, 'src-renderer/index.html') } },

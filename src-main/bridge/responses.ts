@@ -1,22 +1,9 @@
 import type { ServerResponse } from 'node:http';
 import type { ErrorCode, WireResult } from '../../src-preload/contract';
+// The one policy shared with the Electron shell and the renderer's meta tag.
+import { CONTENT_SECURITY_POLICY } from '../shell/csp';
 
-/**
- * The page may load its own scripts, styles and images and talk to its own
- * origin, nothing else; it may not be framed, submit forms or change its base.
- */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "font-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+export { CONTENT_SECURITY_POLICY };
 
 /**
  * Set on every response, refusals included. Everything is no-store: the page
