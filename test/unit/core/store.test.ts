@@ -35,11 +35,15 @@ describe('store', () => {
     const file = tempFile();
     const db = openStore({ file, migrations });
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
-    const rows = db.prepare('SELECT version, checksum FROM schema_migrations').all() as {
+    const rows = db
+      .prepare('SELECT version, checksum FROM schema_migrations ORDER BY version')
+      .all() as {
       version: number;
       checksum: string;
     }[];
-    expect(rows.map((r) => r.version)).toEqual(migrations.map((m) => m.version));
+    expect(rows.map((r) => r.version)).toEqual(
+      migrations.map((m) => m.version).sort((a, b) => a - b),
+    );
     for (const row of rows) expect(row.checksum).toMatch(/^[0-9a-f]{64}$/);
     db.close();
   });
