@@ -1,0 +1,59 @@
+import pg from 'pg';
+
+/** Message of anything thrown, for logs and dead-letter envelopes. */
+export function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}
+
+/** A short class name for an error: the SQLSTATE-aware name for PostgreSQL errors. */
+export function errorClass(error: unknown): string {
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    if (error instanceof pg.DatabaseError && typeof code === 'string')
+      return `PostgresError:${code}`;
+    return error.name || 'Error';
+  }
+  return typeof error;
+}
+
+const TRANSIENT_NODE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+]);
+
+/**
+ * Whether retrying the same operation later may succeed: connection trouble,
+ * timeouts, server shutdown, lock and serialization conflicts, resource
+ * exhaustion. Data errors (SQLSTATE class 22, constraint violations) are not:
+ * the same input fails the same way every time.
+ */
+export function isTransient(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  if (error.name === 'TimeoutError') return true;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string') {
+    if (TRANSIENT_NODE_CODES.has(code)) return true;
+    if (/^[0-9A-Z]{5}$/.test(code)) {
+      // 08 connection exception, 53 insufficient resources, 57 operator intervention
+      // (admin shutdown, query canceled by statement_timeout), 40001 serialization,
+      // 40P01 deadlock, 55P03 lock not available.
+      return (
+        code.startsWith('08') ||
+        code.startsWith('53') ||
+        code.startsWith('57') ||
+        code === '40001' ||
+        code === '40P01' ||
+        code === '55P03'
+      );
+    }
+  }
+  return /Connection terminated|connection (is )?closed|Client has encountered a connection error|timeout/i.test(
+    error.message,
+  );
+}

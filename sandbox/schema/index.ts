@@ -1,0 +1,10 @@
+export { migrate } from './migrate';
+export { MIGRATIONS } from './migrations';
+export type { Migration } from './migrations';
+export * from './document';
+export * from './documents';
+export * from './indexer';
+export { PostgresIndexer } from './postgresIndexer';
+export { insertDeadLetters } from './deadLetters';
+export type { DeadLetterRow } from './deadLetters';
+export { SYNC_GAP_CONDITION, countSyncGap } from './syncGap';
