@@ -1,0 +1,168 @@
+import { Kafka, logLevel } from 'kafkajs';
+import type { Admin, KafkaConfig, SASLOptions } from 'kafkajs';
+import type { ConnectionTestResult } from '../../../src-preload/contract/channels/environments';
+import { classifyConnectionError } from './classify';
+import type { FailureContext } from './classify';
+import { elapsedSince, failureResult, withDeadline } from './failures';
+import { DEFAULT_CONNECT_TIMEOUT_MS } from './types';
+import type { Connector, ConnectorOptions, KafkaConnectionConfig } from './types';
+
+export interface ClusterDescription {
+  brokers: { nodeId: number; host: string; port: number }[];
+  controller: number | null;
+  clusterId: string;
+}
+
+/** "3 brokers, controller 2": what a Kafka test reports as the version. */
+export function describeClusterVersion(cluster: ClusterDescription): string {
+  const count = cluster.brokers.length;
+  const brokers = `${count} broker${count === 1 ? '' : 's'}`;
+  const controller =
+    cluster.controller === null || cluster.controller < 0
+      ? 'no controller'
+      : `controller ${cluster.controller}`;
+  return `${brokers}, ${controller}`;
+}
+
+function saslOptions(sasl: NonNullable<KafkaConnectionConfig['sasl']>): SASLOptions {
+  switch (sasl.mechanism) {
+    case 'plain':
+      return { mechanism: 'plain', username: sasl.username, password: sasl.password };
+    case 'scram-sha-256':
+      return { mechanism: 'scram-sha-256', username: sasl.username, password: sasl.password };
+    case 'scram-sha-512':
+      return { mechanism: 'scram-sha-512', username: sasl.username, password: sasl.password };
+  }
+}
+
+/** The kafkajs client settings: bounded timeouts, no retries, no logging of its own. */
+export function kafkaClientConfig(config: KafkaConnectionConfig, timeoutMs: number): KafkaConfig {
+  return {
+    clientId: config.clientId,
+    brokers: config.brokers,
+    ssl: config.ssl ? { rejectUnauthorized: config.sslRejectUnauthorized } : false,
+    ...(config.sasl ? { sasl: saslOptions(config.sasl) } : {}),
+    // Just behind the test deadline, so a late socket is still closed by the driver.
+    connectionTimeout: timeoutMs + 500,
+    authenticationTimeout: timeoutMs + 500,
+    requestTimeout: timeoutMs + 500,
+    enforceRequestTimeout: true,
+    retry: { retries: 0 },
+    logLevel: logLevel.NOTHING,
+  };
+}
+
+/**
+ * A kafkajs client and its admin connection, opened on demand. A failed test
+ * disconnects the admin, so the next use reconnects from the seed brokers.
+ */
+export class KafkaConnector implements Connector {
+  readonly kind = 'kafka' as const;
+  private readonly timeoutMs: number;
+  /** The kafkajs client: producers and consumers for this cluster are made from it. */
+  readonly kafka: Kafka;
+  private current: Admin | null = null;
+  private connecting: Promise<Admin> | null = null;
+  private pending: Admin | null = null;
+  /** Bumped by close(), so a connect that finishes afterwards is dropped. */
+  private generation = 0;
+
+  constructor(
+    private readonly config: KafkaConnectionConfig,
+    options: ConnectorOptions = {},
+  ) {
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+    this.kafka = new Kafka(kafkaClientConfig(config, this.timeoutMs));
+  }
+
+  private failureContext(): FailureContext {
+    return {
+      service: 'kafka',
+      target: this.config.brokers.join(', '),
+      user: this.config.sasl?.username ?? null,
+      tls: this.config.ssl,
+      timeoutMs: this.timeoutMs,
+    };
+  }
+
+  /** A connected admin client, connecting if needed. */
+  admin(): Promise<Admin> {
+    if (this.current) return Promise.resolve(this.current);
+    if (!this.connecting) {
+      const admin = this.kafka.admin({ retry: { retries: 0 } });
+      const generation = this.generation;
+      this.pending = admin;
+      this.connecting = admin.connect().then(
+        () => {
+          this.connecting = null;
+          this.pending = null;
+          if (generation !== this.generation) {
+            // close() ran while this was connecting: the connection is unwanted.
+            void admin.disconnect().catch(() => undefined);
+            throw new Error('the connector was closed while connecting');
+          }
+          this.current = admin;
+          return admin;
+        },
+        async (error: unknown) => {
+          this.connecting = null;
+          this.pending = null;
+          await admin.disconnect().catch(() => undefined);
+          throw error;
+        },
+      );
+    }
+    return this.connecting;
+  }
+
+  async test(): Promise<ConnectionTestResult> {
+    const startedAt = performance.now();
+    const reused = this.current !== null;
+    try {
+      const { version, rttMs, clusterId } = await withDeadline(
+        this.probe().catch(async (error: unknown) => {
+          // A kept admin connection may have been cut since its last use: one
+          // fresh connection tells whether the cluster itself is down.
+          if (!reused) throw error;
+          await this.close();
+          return this.probe();
+        }),
+        this.timeoutMs,
+      );
+      return { ok: true, service: 'kafka', version, rttMs, details: `cluster id ${clusterId}` };
+    } catch (error) {
+      // Not awaited: a connect still in flight may take until the driver's own
+      // timeout to let go, and the caller should not wait for that. close()
+      // marks it unwanted at once, so it is dropped the moment it settles.
+      void this.close();
+      const { cause, message } = classifyConnectionError(error, this.failureContext());
+      return failureResult('kafka', cause, message, startedAt, [this.config.sasl?.password]);
+    }
+  }
+
+  /** describeCluster twice: the first pays for connect and handshake, the second is the round trip. */
+  private async probe(): Promise<{ version: string; rttMs: number; clusterId: string }> {
+    const admin = await this.admin();
+    const cluster = await admin.describeCluster();
+    const pingStart = performance.now();
+    await admin.describeCluster();
+    return {
+      version: describeClusterVersion(cluster),
+      rttMs: elapsedSince(pingStart),
+      clusterId: cluster.clusterId,
+    };
+  }
+
+  async close(): Promise<void> {
+    this.generation += 1;
+    const admins = [this.current, this.pending].filter((admin) => admin !== null);
+    this.current = null;
+    this.pending = null;
+    this.connecting = null;
+    await Promise.all(
+      admins.map((admin) =>
+        withDeadline(admin.disconnect(), this.timeoutMs).catch(() => undefined),
+      ),
+    );
+  }
+}
