@@ -158,3 +158,104 @@ test('an environment with Redis, PostgreSQL and Kafka: connection tests, persist
   expect(containsSecret(store.bytes, REDIS_PASSWORD)).toBe(false);
   expect(pageErrors).toEqual([]);
 });
+
+test('the shell: field issues from the core, production and read-only marks, remembered environment, command palette, theme, confirmed removal', async () => {
+  const ownDir = await mkdtemp(join(tmpdir(), 'sluice-e2e-shell-'));
+  const core = await startCore(ownDir);
+  cores.push(core);
+  try {
+    const page = await openPage(`${core.url}#/settings`);
+    await page.getByTestId('env-add').click();
+
+    // The core's zod issues land beside the fields they name.
+    await page.getByTestId('env-name').fill('prod-eu');
+    await page.getByTestId('env-redis-url').fill('http://not-redis.example');
+    await page.getByTestId('env-kafka-brokers').fill('127.0.0.1:9092, broker-without-port');
+    await page.getByTestId('env-save').click();
+    await expect(page.getByTestId('field-error-redisUrl')).toContainText('Redis URL must be a URL');
+    await expect(page.getByTestId('field-error-kafkaBrokers')).toContainText(
+      'broker 2: a broker is host:port',
+    );
+    await page.getByTestId('env-redis-url').fill('');
+    await page.getByTestId('env-kafka-brokers').fill('');
+    await page.getByTestId('env-colour').fill('#dc2626');
+    await page.getByTestId('env-production').check();
+    await page.getByTestId('env-readonly').check();
+    await page.getByTestId('env-save').click();
+    await expect(page.getByTestId('env-form')).toBeHidden();
+
+    await page.getByTestId('env-add').click();
+    await page.getByTestId('env-name').fill('staging');
+    await page.getByTestId('env-save').click();
+    await expect(page.getByTestId('settings-env-list')).toContainText('staging');
+
+    // Production is marked strongly, read-only with a badge.
+    const switcher = page.getByTestId('env-switcher');
+    const bar = page.getByTestId('env-bar');
+    await switcher.selectOption({ label: 'prod-eu (production) (read-only)' });
+    await expect(bar).toHaveAttribute('data-production', 'true');
+    await expect(bar).toContainText('PRODUCTION');
+    await expect(page.locator('.header')).toContainText('read-only');
+
+    // The selection survives a reload.
+    await switcher.selectOption({ label: 'staging' });
+    await expect(bar).toHaveAttribute('data-production', 'false');
+    await page.reload();
+    await expect(page.getByTestId('env-switcher').locator('option:checked')).toHaveText('staging');
+
+    // Command palette: navigate, switch environment, change theme, Esc closes.
+    const palette = page.getByTestId('command-palette');
+    await page.keyboard.press('Control+k');
+    await expect(palette).toBeVisible();
+    await page.keyboard.type('go to lag');
+    await page.keyboard.press('Enter');
+    await expect(palette).toBeHidden();
+    await expect(page.getByTestId('planned-lag')).toContainText(
+      'Not yet available in this version',
+    );
+    expect(new URL(page.url()).hash).toBe('#/lag');
+
+    await page.keyboard.press('Control+k');
+    await page.keyboard.type('prod-eu');
+    await page.keyboard.press('Enter');
+    await expect(page.getByTestId('env-bar')).toHaveAttribute('data-production', 'true');
+
+    await page.keyboard.press('Control+k');
+    await page.keyboard.type('theme');
+    await page.keyboard.press('ArrowDown'); // light -> dark
+    await page.keyboard.press('Enter');
+    await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+
+    await page.keyboard.press('Control+k');
+    await expect(palette).toBeVisible();
+    await page.keyboard.press('Escape');
+    await expect(palette).toBeHidden();
+
+    // Theme and display name are operator settings kept by the core.
+    await page.getByTestId('nav-settings').click();
+    await expect(page.getByTestId('settings-theme')).toHaveValue('dark');
+    await page.getByTestId('settings-display-name').fill('Alice Operator');
+    await page.getByTestId('settings-display-name-save').click();
+    await expect(page.getByTestId('settings-display-name-save')).toBeDisabled();
+    await page.reload();
+    await expect(page.getByTestId('settings-display-name')).toHaveValue('Alice Operator');
+    await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+
+    // Removal asks first; cancelling keeps the environment.
+    const list = page.getByTestId('settings-env-list');
+    const staging = list.locator('li', { hasText: 'staging' });
+    const removeStaging = staging.locator('[data-testid^="env-remove-"]');
+    await removeStaging.click();
+    await page.getByTestId('remove-env-dialog').getByRole('button', { name: 'Cancel' }).click();
+    await expect(list).toContainText('staging');
+    await removeStaging.click();
+    await page.getByTestId('remove-env-dialog-confirm').click();
+    await expect(list).not.toContainText('staging');
+    await expect(list).toContainText('prod-eu');
+    expect(pageErrors).toEqual([]);
+    await page.close();
+  } finally {
+    await core.stop();
+    await rm(ownDir, { recursive: true, force: true });
+  }
+});
