@@ -1,5 +1,10 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { AddressInfo, Server, Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createServer as createTlsServer } from 'node:tls';
 import Redis from 'ioredis';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,7 +14,7 @@ import { PostgresConnector } from '../../src-main/core/connectors/postgres';
 import { RedisConnector } from '../../src-main/core/connectors/redis';
 import { ConnectorRegistry, testOnce } from '../../src-main/core/connectors/registry';
 import type { KafkaConnectionConfig } from '../../src-main/core/connectors/types';
-import { startKafka, startPostgres, startRedis } from '../../sandbox/servers';
+import { MissingBinaryError, startKafka, startPostgres, startRedis } from '../../sandbox/servers';
 import type { KafkaCluster, PostgresServer, RedisServer } from '../../sandbox/servers';
 
 const PG_PASSWORD = 'pg-Secret#1/x';
@@ -62,6 +67,43 @@ function kafkaConfig(brokers: string[], extra: Partial<KafkaConnectionConfig> = 
     sasl: null,
     ...extra,
   } satisfies KafkaConnectionConfig;
+}
+
+/** A throwaway self-signed certificate (openssl comes with PostgreSQL's ssl-cert dependency). */
+function selfSignedCertificate(): { key: string; cert: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'sluice-cert-'));
+  try {
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-keyout',
+        'key.pem',
+        '-out',
+        'cert.pem',
+      ],
+      { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    return {
+      key: readFileSync(join(dir, 'key.pem'), 'utf8'),
+      cert: readFileSync(join(dir, 'cert.pem'), 'utf8'),
+    };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new MissingBinaryError('openssl', 'openssl');
+    }
+    throw error;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** Asserts a failure and that no secret leaked into its message. */
@@ -223,6 +265,42 @@ describe('failures name their cause', () => {
     expect((results[2] as { message: string }).message).toMatch(/^no answer from the broker at /);
     // Every socket the three clients opened is let go soon after.
     expect(await eventually(() => openConnections(silent), 0)).toBe(0);
+  });
+
+  it('TLS problems are "tls": an untrusted certificate, or a server without TLS', async () => {
+    const tlsServer = createTlsServer(selfSignedCertificate(), (socket) => {
+      socket.on('error', () => undefined);
+      socket.resume();
+    });
+    tlsServer.on('tlsClientError', () => undefined);
+    await new Promise<void>((resolve) => tlsServer.listen(0, '127.0.0.1', resolve));
+    const tlsPort = portOf(tlsServer);
+    try {
+      const [redisSelfSigned, kafkaSelfSigned, kafkaPlainBroker, pgWithoutSsl] = await Promise.all([
+        testOnce('redis', { url: `rediss://127.0.0.1:${tlsPort}`, password: REDIS_PASSWORD }, 3000),
+        testOnce('kafka', kafkaConfig([`127.0.0.1:${tlsPort}`], { ssl: true }), 3000),
+        testOnce('kafka', kafkaConfig(kafka.brokers, { ssl: true }), 3000),
+        testOnce(
+          'postgres',
+          { url: `${pgUrl(postgres.port)}?sslmode=verify-full`, password: PG_PASSWORD },
+          3000,
+        ),
+      ]);
+      expectFailure(
+        redisSelfSigned,
+        'tls',
+        /^TLS: the certificate of 127\.0\.0\.1:\d+ is self-signed/,
+      );
+      expectFailure(
+        kafkaSelfSigned,
+        'tls',
+        /^TLS: the certificate of 127\.0\.0\.1:\d+ is self-signed/,
+      );
+      expectFailure(kafkaPlainBroker, 'tls', /^TLS handshake with 127\.0\.0\.1:\d+ failed/);
+      expectFailure(pgWithoutSsl, 'tls', /does not accept TLS \(SSL\) connections$/);
+    } finally {
+      await new Promise((resolve) => tlsServer.close(resolve));
+    }
   });
 
   it('a server of another kind is "protocol"', async () => {
