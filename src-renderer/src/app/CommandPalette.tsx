@@ -63,7 +63,12 @@ export function CommandPalette({ onClose, navigate, selectEnvironment, setTheme 
   const visible = commands.filter((command) => matches(command.label, filter));
   const activeIndex = Math.min(active, Math.max(visible.length - 1, 0));
 
-  useEffect(() => inputRef.current?.focus(), []);
+  useEffect(() => {
+    // Give focus back to where it was when the palette closes.
+    const previous = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    inputRef.current?.focus();
+    return () => previous?.focus();
+  }, []);
 
   useEffect(() => {
     listRef.current
@@ -86,6 +91,21 @@ export function CommandPalette({ onClose, navigate, selectEnvironment, setTheme 
         aria-label="Command palette"
         data-testid="command-palette"
         onMouseDown={(event) => event.stopPropagation()}
+        onKeyDown={(event) => {
+          if (event.key === 'ArrowDown') {
+            event.preventDefault();
+            setActive((activeIndex + 1) % Math.max(visible.length, 1));
+          } else if (event.key === 'ArrowUp') {
+            event.preventDefault();
+            setActive((activeIndex - 1 + visible.length) % Math.max(visible.length, 1));
+          } else if (event.key === 'Enter') {
+            event.preventDefault();
+            runCommand(visible[activeIndex]);
+          } else if (event.key === 'Escape') {
+            event.preventDefault();
+            onClose();
+          }
+        }}
       >
         <input
           ref={inputRef}
@@ -99,21 +119,6 @@ export function CommandPalette({ onClose, navigate, selectEnvironment, setTheme 
           onChange={(event) => {
             setFilter(event.target.value);
             setActive(0);
-          }}
-          onKeyDown={(event) => {
-            if (event.key === 'ArrowDown') {
-              event.preventDefault();
-              setActive((activeIndex + 1) % Math.max(visible.length, 1));
-            } else if (event.key === 'ArrowUp') {
-              event.preventDefault();
-              setActive((activeIndex - 1 + visible.length) % Math.max(visible.length, 1));
-            } else if (event.key === 'Enter') {
-              event.preventDefault();
-              runCommand(visible[activeIndex]);
-            } else if (event.key === 'Escape') {
-              event.preventDefault();
-              onClose();
-            }
           }}
         />
         <ul id="palette-list" ref={listRef} className="palette-list" role="listbox">
