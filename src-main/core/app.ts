@@ -1,4 +1,7 @@
 import { join } from 'node:path';
+import { AuditLog } from './audit/auditLog';
+import { auditHandlers } from './audit/handlers';
+import { createAuditRecorder } from './audit/recorder';
 import { ConnectorRegistry } from './connectors/registry';
 import { environmentHandlers } from './environments/handlers';
 import { EnvironmentRepository } from './environments/repository';
@@ -7,8 +10,8 @@ import type { Host } from './host';
 import {
   assertHandlersComplete,
   createDispatcher,
-  type CallContext,
   type Dispatch,
+  type HandlerContext,
 } from './rpc/dispatcher';
 import { EventBus } from './rpc/eventBus';
 import { runbookHandlers } from './runbooks/handlers';
@@ -65,13 +68,25 @@ export async function createCore(host: Host, options: CoreOptions = {}): Promise
   });
   runbooks.seedDefaults();
 
-  const handlers: Partial<HandlerMap<CallContext>> = {
+  const audit = new AuditLog(
+    db,
+    options.nativeBinding ? { nativeBinding: options.nativeBinding } : {},
+  );
+  // Who acts: the OS identity from the host and the display name set in Settings.
+  const identity = () => ({ ...host.operator(), displayName: settings.get().displayName });
+
+  const handlers: Partial<HandlerMap<HandlerContext>> = {
     ...appHandlers(host, settings, events),
     ...environmentHandlers(environments, connectors),
     ...runbookHandlers(runbooks),
+    ...auditHandlers(audit, { exportsDir: join(host.dataDir, 'exports'), identity }),
   };
   assertHandlersComplete(handlers);
-  const dispatch = createDispatcher(handlers, host.logger);
+  const dispatch = createDispatcher(
+    handlers,
+    host.logger,
+    createAuditRecorder(audit, identity, host.logger),
+  );
 
   let closed = false;
   return {

@@ -5,6 +5,7 @@
  */
 import type { z } from 'zod';
 import { appChannels } from './channels/app';
+import { auditChannels } from './channels/audit';
 import { environmentChannels } from './channels/environments';
 import { runbookChannels } from './channels/runbooks';
 import type { ChannelSpec } from './define';
@@ -15,6 +16,7 @@ export const channels = {
   ...appChannels,
   ...environmentChannels,
   ...runbookChannels,
+  ...auditChannels,
 } as const satisfies Record<string, ChannelSpec>;
 
 export type Channels = typeof channels;
@@ -57,6 +59,7 @@ export * from './errors';
 export * from './events';
 export * from './transport';
 export * from './channels/app';
+export * from './channels/audit';
 export * from './channels/environments';
 export * from './channels/runbooks';
 export type { ChannelSpec } from './define';

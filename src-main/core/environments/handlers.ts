@@ -1,4 +1,8 @@
-import type { ConnectionTestResult } from '../../../src-preload/contract';
+import {
+  SluiceError,
+  type ConnectionTestResult,
+  type EnvironmentView,
+} from '../../../src-preload/contract';
 import type { HandlersFor } from '../rpc/dispatcher';
 import type { ConnectorRegistry } from '../connectors/registry';
 import { resolveConnectionConfig } from './connectionConfig';
@@ -6,6 +10,20 @@ import type { EnvironmentService } from './service';
 
 /** How long "Test connection" waits for a server before calling it a timeout. */
 export const CONNECTION_TEST_TIMEOUT_MS = 5000;
+
+/** The current view of an environment, or null when there is none with that id. */
+async function findView(
+  environments: EnvironmentService,
+  id: string | undefined,
+): Promise<EnvironmentView | null> {
+  if (!id) return null;
+  try {
+    return await environments.get(id);
+  } catch (error) {
+    if (error instanceof SluiceError && error.code === 'NOT_FOUND') return null;
+    throw error;
+  }
+}
 
 export function environmentHandlers(
   environments: EnvironmentService,
@@ -20,9 +38,33 @@ export function environmentHandlers(
   return {
     'environments.list': async () => environments.list(),
     'environments.get': async ({ id }) => environments.get(id),
-    'environments.save': async ({ environment, acceptUnencryptedSecrets }) =>
-      environments.save(environment, acceptUnencryptedSecrets),
-    'environments.remove': async ({ id }) => {
+    'environments.save': async ({ environment, acceptUnencryptedSecrets }, ctx) => {
+      // Views are masked already: the audit record never sees a password.
+      const before = await findView(environments, environment.id);
+      if (before) {
+        ctx.audit.environment(before);
+        ctx.audit.before(before);
+      }
+      try {
+        const saved = await environments.save(environment, acceptUnencryptedSecrets);
+        ctx.audit.environment(saved);
+        ctx.audit.targets([{ type: 'environment', id: saved.id, name: saved.name }]);
+        ctx.audit.after(saved);
+        return saved;
+      } catch (error) {
+        ctx.audit.targets([
+          { type: 'environment', id: environment.id ?? '', name: environment.name },
+        ]);
+        throw error;
+      }
+    },
+    'environments.remove': async ({ id }, ctx) => {
+      const before = await findView(environments, id);
+      ctx.audit.targets([{ type: 'environment', id, ...(before ? { name: before.name } : {}) }]);
+      if (before) {
+        ctx.audit.environment(before);
+        ctx.audit.before(before);
+      }
       await environments.remove(id);
       await connectors.closeEnvironment(id);
       return { removed: true as const };

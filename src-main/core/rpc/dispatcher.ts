@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import {
   SluiceError,
   channels,
@@ -8,11 +8,15 @@ import {
   type WireResult,
 } from '../../../src-preload/contract';
 import type { Logger } from '../log/logger';
+import { IGNORED_AUDIT_SCOPE, type AuditRecorder, type AuditScope } from '../audit/scope';
 
 /** Who is calling: the transport the call came in on. */
 export interface CallContext {
   readonly transport: 'ipc' | 'http' | 'internal';
 }
+
+/** What a handler receives: the call context and the audit scope of its call. */
+export type HandlerContext = CallContext & { readonly audit: AuditScope };
 
 export type Dispatch = (
   channel: string,
@@ -33,18 +37,22 @@ function describeIssues(error: z.ZodError): string {
  * SluiceError crosses as its data, anything else becomes INTERNAL with a
  * generic message (the original goes to the log, never to the caller, since
  * driver errors can carry connection strings).
+ *
+ * Every call of a mutating channel writes exactly one audit record when it
+ * ends, whatever the outcome (ok, denied, failed, including invalid input);
+ * its handler fills in the details through ctx.audit.
  */
-export function createDispatcher(handlers: HandlerMap<CallContext>, logger: Logger): Dispatch {
-  return async (channel, rawInput, ctx) => {
-    if (!isChannelName(channel)) {
-      return {
-        ok: false,
-        error: {
-          code: 'INVALID_INPUT',
-          message: `unknown channel "${String(channel).slice(0, 100)}"`,
-        },
-      };
-    }
+export function createDispatcher(
+  handlers: HandlerMap<HandlerContext>,
+  logger: Logger,
+  audit: AuditRecorder,
+): Dispatch {
+  const run = async (
+    channel: ChannelName,
+    rawInput: unknown,
+    ctx: HandlerContext,
+    onParsed: (input: unknown) => void,
+  ): Promise<WireResult> => {
     const spec = channels[channel];
     const parsed = spec.input.safeParse(rawInput === undefined ? {} : rawInput);
     if (!parsed.success) {
@@ -62,8 +70,12 @@ export function createDispatcher(handlers: HandlerMap<CallContext>, logger: Logg
         },
       };
     }
+    onParsed(parsed.data);
     try {
-      const handler = handlers[channel] as (input: unknown, ctx: CallContext) => Promise<unknown>;
+      const handler = handlers[channel] as (
+        input: unknown,
+        ctx: HandlerContext,
+      ) => Promise<unknown>;
       const value = await handler(parsed.data, ctx);
       const checked = spec.output.safeParse(value);
       if (!checked.success) {
@@ -80,11 +92,40 @@ export function createDispatcher(handlers: HandlerMap<CallContext>, logger: Logg
       return { ok: false, error: { code: 'INTERNAL', message: `internal error in ${channel}` } };
     }
   };
+
+  return async (channel, rawInput, ctx) => {
+    if (!isChannelName(channel)) {
+      return {
+        ok: false,
+        error: {
+          code: 'INVALID_INPUT',
+          message: `unknown channel "${String(channel).slice(0, 100)}"`,
+        },
+      };
+    }
+    if (!channels[channel].mutates) {
+      return run(channel, rawInput, { ...ctx, audit: IGNORED_AUDIT_SCOPE }, () => undefined);
+    }
+    const call = audit.begin(channel, ctx.transport);
+    let input = rawInput;
+    let result: WireResult = {
+      ok: false,
+      error: { code: 'INTERNAL', message: `internal error in ${channel}` },
+    };
+    try {
+      result = await run(channel, rawInput, { ...ctx, audit: call.scope }, (parsedInput) => {
+        input = parsedInput;
+      });
+      return result;
+    } finally {
+      call.finish(input, result);
+    }
+  };
 }
 
 export function assertHandlersComplete(
-  handlers: Partial<HandlerMap<CallContext>>,
-): asserts handlers is HandlerMap<CallContext> {
+  handlers: Partial<HandlerMap<HandlerContext>>,
+): asserts handlers is HandlerMap<HandlerContext> {
   const missing = (Object.keys(channels) as ChannelName[]).filter(
     (name) => typeof handlers[name] !== 'function',
   );
@@ -92,4 +133,4 @@ export function assertHandlersComplete(
 }
 
 /** The slice of the handler map one domain implements. */
-export type HandlersFor<K extends ChannelName> = Pick<HandlerMap<CallContext>, K>;
+export type HandlersFor<K extends ChannelName> = Pick<HandlerMap<HandlerContext>, K>;

@@ -21,8 +21,11 @@ export function appHandlers(
       };
     },
     'settings.get': async () => settings.get(),
-    'settings.update': async (patch) => {
+    'settings.update': async (patch, ctx) => {
+      ctx.audit.targets(Object.keys(patch).map((key) => ({ type: 'setting', id: key })));
+      ctx.audit.before(settings.get());
       const updated = settings.update(patch);
+      ctx.audit.after(updated);
       events.emit('settings.changed', { keys: Object.keys(patch) });
       return updated;
     },

@@ -7,6 +7,7 @@ import {
 } from '../../../src-preload/contract';
 import { createDispatcher, type CallContext } from '../../../src-main/core/rpc/dispatcher';
 import { silentLogger } from '../../../src-main/core/log/logger';
+import { IGNORED_AUDIT_SCOPE, type AuditRecorder } from '../../../src-main/core/audit/scope';
 
 function spyHandlers(impl?: (channel: string) => unknown) {
   const calls: string[] = [];
@@ -25,6 +26,10 @@ function spyHandlers(impl?: (channel: string) => unknown) {
 
 const malformedInputs: unknown[] = [42, 'text', null, [1, 2], true, { __unexpected__: 1 }];
 const ctx: CallContext = { transport: 'internal' };
+// Audit records are covered by test/unit/audit; these tests only need a recorder.
+const noAudit: AuditRecorder = {
+  begin: () => ({ scope: IGNORED_AUDIT_SCOPE, finish: () => undefined }),
+};
 
 describe('dispatcher', () => {
   it('every channel in the contract has an object input schema', () => {
@@ -38,7 +43,7 @@ describe('dispatcher', () => {
     '%s rejects malformed input with INVALID_INPUT without calling its handler',
     async (name) => {
       const { handlers, calls } = spyHandlers();
-      const dispatch = createDispatcher(handlers, silentLogger);
+      const dispatch = createDispatcher(handlers, silentLogger, noAudit);
       for (const input of malformedInputs) {
         const result = await dispatch(name, input, ctx);
         expect(result.ok, `${name} accepted ${JSON.stringify(input)}`).toBe(false);
@@ -49,7 +54,7 @@ describe('dispatcher', () => {
   );
 
   it('rejects an unknown channel with INVALID_INPUT', async () => {
-    const dispatch = createDispatcher(spyHandlers().handlers, silentLogger);
+    const dispatch = createDispatcher(spyHandlers().handlers, silentLogger, noAudit);
     const result = await dispatch('no.such.channel', {}, ctx);
     expect(result).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
     const proto = await dispatch('__proto__', {}, ctx);
@@ -64,7 +69,7 @@ describe('dispatcher', () => {
     handlers['app.info'] = async () => {
       throw new Error('connect ECONNREFUSED redis://:hunter2@db:6379');
     };
-    const dispatch = createDispatcher(handlers, silentLogger);
+    const dispatch = createDispatcher(handlers, silentLogger, noAudit);
     expect(await dispatch('settings.get', {}, ctx)).toEqual({
       ok: false,
       error: { code: 'NOT_FOUND', message: 'gone', details: { id: 1 } },
@@ -77,7 +82,7 @@ describe('dispatcher', () => {
   it('refuses output that breaks the contract', async () => {
     const { handlers } = spyHandlers();
     handlers['settings.get'] = async () => ({ displayName: 'x', theme: 'purple' }) as never;
-    const dispatch = createDispatcher(handlers, silentLogger);
+    const dispatch = createDispatcher(handlers, silentLogger, noAudit);
     expect(await dispatch('settings.get', {}, ctx)).toMatchObject({
       ok: false,
       error: { code: 'INTERNAL' },
@@ -90,7 +95,7 @@ describe('dispatcher', () => {
       displayName: patch.displayName ?? '',
       theme: 'dark',
     });
-    const dispatch = createDispatcher(handlers, silentLogger);
+    const dispatch = createDispatcher(handlers, silentLogger, noAudit);
     expect(await dispatch('settings.update', { displayName: '  Ada ' }, ctx)).toEqual({
       ok: true,
       value: { displayName: 'Ada', theme: 'dark' },

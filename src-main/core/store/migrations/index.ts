@@ -1,8 +1,9 @@
 import { foundation } from './001_foundation';
+import { audit } from './002_audit';
 import { runbooks } from './005_runbooks';
 import type { Migration } from './types';
 
 /** Every migration, in order. Append only; never edit a released one. */
-export const migrations: readonly Migration[] = [foundation, runbooks];
+export const migrations: readonly Migration[] = [foundation, audit, runbooks];
 
 export type { Migration } from './types';

@@ -1,0 +1,252 @@
+import type { Statement } from 'better-sqlite3';
+import {
+  AUDIT_GENESIS_HASH,
+  SluiceError,
+  type AuditFacets,
+  type AuditFilter,
+  type AuditHead,
+  type AuditPage,
+  type AuditRecord,
+  type AuditVerifyResult,
+} from '../../../src-preload/contract';
+import type { Db } from '../store/database';
+import { filterSql } from './filterSql';
+import {
+  AUDIT_COLUMNS,
+  SUMMARY_COLUMNS,
+  canonicalRecordJson,
+  chainHash,
+  normaliseEntry,
+  rowToRecord,
+  rowToSummary,
+  type AuditEntry,
+  type AuditRow,
+  type SummaryRow,
+} from './record';
+import { verifyChain } from './verify';
+
+export interface AuditLogOptions {
+  /** better_sqlite3.node for the running ABI; verification workers load the same one. */
+  nativeBinding?: string;
+  /** How long one query page may search before returning what it found. */
+  queryBudgetMs?: number;
+}
+
+/** Rows one query step covers: small enough to stay interactive without an index. */
+const QUERY_WINDOW = 65_536;
+
+/**
+ * The audit log: one append-only, hash-chained table (migration 002). Appends
+ * run in an IMMEDIATE transaction that reads the head and writes after it, so
+ * two writers can never fork the chain.
+ */
+export class AuditLog {
+  private readonly insert: Statement;
+  private readonly headStatement: Statement;
+  private readonly getStatement: Statement;
+  private readonly queryStatements = new Map<string, Statement>();
+
+  constructor(
+    readonly db: Db,
+    private readonly options: AuditLogOptions = {},
+  ) {
+    this.insert = db.prepare(
+      `INSERT INTO audit_log (${AUDIT_COLUMNS.join(', ')}) VALUES (${AUDIT_COLUMNS.map(() => '?').join(', ')})`,
+    );
+    this.headStatement = db.prepare(
+      'SELECT seq, hash, time FROM audit_log ORDER BY seq DESC LIMIT 1',
+    );
+    this.getStatement = db.prepare(
+      `SELECT ${AUDIT_COLUMNS.join(', ')} FROM audit_log WHERE seq = ?`,
+    );
+  }
+
+  head(): AuditHead {
+    const row = this.headStatement.get() as { seq: number; hash: string; time: string } | undefined;
+    return row ?? { seq: 0, hash: AUDIT_GENESIS_HASH, time: null };
+  }
+
+  /** Appends one record and returns it as stored. */
+  append(entry: AuditEntry): AuditRow {
+    return this.appendMany([entry])[0]!;
+  }
+
+  /** Appends records in one transaction, in order. */
+  appendMany(entries: readonly AuditEntry[]): AuditRow[] {
+    const prepared = entries.map(normaliseEntry);
+    return this.db
+      .transaction(() => {
+        const head = this.head();
+        let seq = head.seq;
+        let prevHash = head.hash;
+        const rows: AuditRow[] = [];
+        for (const fields of prepared) {
+          seq += 1;
+          const hashed = { ...fields, seq };
+          const hash = chainHash(prevHash, canonicalRecordJson(hashed));
+          const row: AuditRow = { ...hashed, prev_hash: prevHash, hash };
+          this.insert.run(AUDIT_COLUMNS.map((column) => row[column]));
+          rows.push(row);
+          prevHash = hash;
+        }
+        return rows;
+      })
+      .immediate();
+  }
+
+  get(seq: number): AuditRecord {
+    const row = this.getStatement.get(seq) as AuditRow | undefined;
+    if (!row) throw new SluiceError('NOT_FOUND', `no audit record with sequence number ${seq}`);
+    return rowToRecord(row);
+  }
+
+  /**
+   * Newest first, below `cursor`. The search walks the log in windows of seq
+   * numbers so a filter no index serves (a target substring) or one that
+   * matches rarely still answers within the time budget: the page then holds
+   * what was found and a cursor to continue from.
+   */
+  query(filter: AuditFilter, cursor: number | undefined, limit: number): AuditPage {
+    const { where, params } = filterSql(filter);
+    const statement = this.cachedStatement(
+      `SELECT ${SUMMARY_COLUMNS.join(', ')} FROM audit_log WHERE seq >= ? AND seq < ? AND ${where} ORDER BY seq DESC LIMIT ?`,
+    );
+    const budget = this.options.queryBudgetMs ?? 150;
+    const started = performance.now();
+    const records: AuditPage['records'] = [];
+    let upper = cursor ?? this.head().seq + 1;
+    while (upper > 1 && records.length < limit) {
+      const lower = Math.max(1, upper - QUERY_WINDOW);
+      const rows = statement.all(lower, upper, ...params, limit - records.length) as SummaryRow[];
+      for (const row of rows) records.push(rowToSummary(row));
+      if (records.length >= limit) {
+        upper = rows[rows.length - 1]!.seq;
+        break;
+      }
+      upper = lower;
+      if (performance.now() - started > budget) break;
+    }
+    return { records, nextCursor: upper > 1 ? upper : null };
+  }
+
+  /** Distinct actions, operators and environments, for filter pickers. */
+  facets(): AuditFacets {
+    const actions = this.db
+      .prepare('SELECT DISTINCT action FROM audit_log ORDER BY action')
+      .pluck()
+      .all() as string[];
+    const operatorRows = this.db
+      .prepare(
+        'SELECT DISTINCT os_user, display_name FROM audit_log ORDER BY os_user, display_name',
+      )
+      .all() as { os_user: string; display_name: string }[];
+    const environmentRows = this.db
+      .prepare(
+        `SELECT DISTINCT environment_id, environment_name FROM audit_log
+         WHERE environment_id IS NOT NULL ORDER BY environment_id, environment_name`,
+      )
+      .all() as { environment_id: string; environment_name: string | null }[];
+    const operators = new Map<string, string[]>();
+    for (const row of operatorRows) {
+      const names = operators.get(row.os_user) ?? [];
+      if (row.display_name !== '') names.push(row.display_name);
+      operators.set(row.os_user, names);
+    }
+    const environments = new Map<string, string[]>();
+    for (const row of environmentRows) {
+      const names = environments.get(row.environment_id) ?? [];
+      if (row.environment_name) names.push(row.environment_name);
+      environments.set(row.environment_id, names);
+    }
+    return {
+      actions,
+      operators: [...operators].map(([osUser, displayNames]) => ({ osUser, displayNames })),
+      environments: [...environments].map(([id, names]) => ({ id, names })),
+    };
+  }
+
+  /** Counts of the records matching a filter up to a seq, grouped by one column. */
+  countBy(
+    column: 'action' | 'os_user' | 'result',
+    filter: AuditFilter,
+    upToSeq: number,
+  ): { key: string; count: number }[] {
+    const { where, params } = filterSql(filter);
+    return this.db
+      .prepare(
+        `SELECT ${column} AS key, count(*) AS count FROM audit_log
+         WHERE seq <= ? AND ${where} GROUP BY ${column} ORDER BY count DESC, key`,
+      )
+      .all(upToSeq, ...params) as { key: string; count: number }[];
+  }
+
+  /**
+   * Whole rows matching a filter with seq in (afterSeq, upToSeq], oldest first,
+   * one page at a time so a caller writing to a slow stream never holds the log
+   * in memory nor keeps a statement open across awaits.
+   */
+  *pages(filter: AuditFilter, upToSeq: number, pageSize = 2000): Generator<AuditRow[]> {
+    const { where, params } = filterSql(filter);
+    const statement = this.cachedStatement(
+      `SELECT ${AUDIT_COLUMNS.join(', ')} FROM audit_log WHERE seq > ? AND seq <= ? AND ${where} ORDER BY seq LIMIT ?`,
+    );
+    let after = 0;
+    for (;;) {
+      const rows = statement.all(after, upToSeq, ...params, pageSize) as AuditRow[];
+      if (rows.length === 0) return;
+      yield rows;
+      after = rows[rows.length - 1]!.seq;
+      if (rows.length < pageSize) return;
+    }
+  }
+
+  /**
+   * Like pages(), but each page is one string SQLite built from the rows with
+   * `lineSql` (an expression over the columns), joined in seq order. Exports
+   * of a million records use this to avoid crossing into JavaScript per value.
+   */
+  *textPages(
+    lineSql: string,
+    filter: AuditFilter,
+    upToSeq: number,
+    pageSize = 2000,
+  ): Generator<{ text: string; count: number }> {
+    const { where, params } = filterSql(filter);
+    const statement = this.cachedStatement(
+      `SELECT max(seq), count(*), group_concat(line, '' ORDER BY seq) FROM (
+         SELECT seq, ${lineSql} AS line FROM audit_log
+         WHERE seq > ? AND seq <= ? AND ${where} ORDER BY seq LIMIT ?)`,
+    ).raw();
+    let after = 0;
+    for (;;) {
+      const [last, count, text] = statement.get(after, upToSeq, ...params, pageSize) as [
+        number | null,
+        number,
+        string | null,
+      ];
+      if (count === 0 || last === null || text === null) return;
+      yield { text, count };
+      after = last;
+      if (count < pageSize) return;
+    }
+  }
+
+  /** Recomputes the chain over every record (worker threads, see verify.ts). */
+  async verify(): Promise<AuditVerifyResult> {
+    if (this.db.memory) throw new Error('the audit log can only be verified in a database file');
+    return verifyChain(this.head(), {
+      file: this.db.name,
+      ...(this.options.nativeBinding ? { nativeBinding: this.options.nativeBinding } : {}),
+    });
+  }
+
+  private cachedStatement(sql: string): Statement {
+    let statement = this.queryStatements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      // Filters combine into a bounded number of shapes (2^8); cache them all.
+      this.queryStatements.set(sql, statement);
+    }
+    return statement;
+  }
+}

@@ -1,0 +1,48 @@
+/**
+ * Source of the worker that verifies one seq range of the chain. It is plain
+ * JavaScript evaluated with `new Worker(source, { eval: true })` so that it
+ * runs the same under tsx, vitest and the bundled Electron main process, where
+ * no separate worker file exists.
+ *
+ * For each row, in seq order, it checks that the seq is the next one (else the
+ * record is missing), that prev_hash equals the previous row's hash (else the
+ * chain is unlinked) and that SHA-256(prev_hash + canonical JSON) equals the
+ * stored hash (else the record was altered). The first row's link is checked
+ * by the caller against the previous range.
+ */
+export const VERIFY_WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const crypto = require('node:crypto');
+const Database = require(workerData.driverPath);
+const options = { readonly: true, fileMustExist: true };
+if (workerData.nativeBinding) options.nativeBinding = workerData.nativeBinding;
+const db = new Database(workerData.file, options);
+const sha256 = typeof crypto.hash === 'function'
+  ? (text) => crypto.hash('sha256', text, 'hex')
+  : (text) => crypto.createHash('sha256').update(text, 'utf8').digest('hex');
+let expected = workerData.lo;
+let count = 0;
+let previous = null;
+let firstPrev = null;
+let broken = null;
+try {
+  const rows = db.prepare(workerData.sql).raw().iterate(workerData.lo, workerData.hi);
+  for (const row of rows) {
+    const seq = row[0], prevHash = row[1], hash = row[2], canonical = row[3];
+    if (seq !== expected) { broken = { seq: expected, reason: 'missing' }; break; }
+    if (expected === workerData.lo) firstPrev = prevHash;
+    if (previous !== null && prevHash !== previous) { broken = { seq, reason: 'unlinked' }; break; }
+    if (typeof canonical !== 'string' || sha256(prevHash + canonical) !== hash) {
+      broken = { seq, reason: 'altered' };
+      break;
+    }
+    previous = hash;
+    expected += 1;
+    count += 1;
+  }
+  if (broken === null && expected <= workerData.hi) broken = { seq: expected, reason: 'missing' };
+} finally {
+  db.close();
+}
+parentPort.postMessage({ count, firstPrev, lastHash: previous, broken });
+`;
