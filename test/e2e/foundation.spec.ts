@@ -164,6 +164,24 @@ test('the shell: field issues from the core, production and read-only marks, rem
   const core = await startCore(ownDir);
   cores.push(core);
   try {
+    // A page whose event stream is refused at first keeps retrying, then
+    // connects and receives events (the watcher below must see prod-eu appear).
+    const watcher = await browser!.newPage();
+    watcher.on('pageerror', (error) => pageErrors.push(error.message));
+    let refusedStreams = 0;
+    await watcher.route('**/api/events', async (route) => {
+      refusedStreams += 1;
+      await route.abort('connectionrefused');
+    });
+    await watcher.goto(`${core.url}#/overview`);
+    await expect(watcher.getByText('No environments yet — add one in Settings')).toBeVisible();
+    await expect.poll(() => refusedStreams).toBeGreaterThanOrEqual(2);
+    const streamOpened = watcher.waitForResponse(
+      (response) => response.url().endsWith('/api/events') && response.status() === 200,
+    );
+    await watcher.unroute('**/api/events');
+    await streamOpened;
+
     const page = await openPage(`${core.url}#/settings`);
     await page.getByTestId('env-add').click();
 
@@ -183,6 +201,8 @@ test('the shell: field issues from the core, production and read-only marks, rem
     await page.getByTestId('env-readonly').check();
     await page.getByTestId('env-save').click();
     await expect(page.getByTestId('env-form')).toBeHidden();
+    await expect(watcher.getByTestId('overview-environments')).toContainText('prod-eu');
+    await watcher.close();
 
     await page.getByTestId('env-add').click();
     await page.getByTestId('env-name').fill('staging');
