@@ -4,10 +4,10 @@ import react from '@vitejs/plugin-react';
 import type { Plugin } from 'vite';
 
 /**
- * Development only: React fast refresh injects an inline module script into
- * index.html, which the production policy (script-src 'self') blocks. The dev
- * server's page gets 'unsafe-inline' for scripts; built pages keep the strict
- * policy unchanged.
+ * Development only: React fast refresh injects an inline module script and
+ * Vite injects CSS as inline <style> elements, both of which the production
+ * policy blocks. The dev server's page gets 'unsafe-inline' for scripts and
+ * styles; built pages keep the strict policy unchanged.
  */
 function devServerCsp(): Plugin {
   return {
