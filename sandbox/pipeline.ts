@@ -42,6 +42,7 @@ export interface SandboxOptions {
   syncMaxAttempts?: number;
   syncRetryBaseMs?: number;
   syncMaxWaitMs?: number;
+  syncSessionTimeoutMs?: number;
   pollerThresholdMs?: number;
   pollerIntervalMs?: number;
   /** Writes per second from the load generator; 0 or absent: a generator exists but idles. */
@@ -183,6 +184,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       maxAttempts: options.syncMaxAttempts,
       retryBaseMs: options.syncRetryBaseMs,
       maxWaitTimeInMs: options.syncMaxWaitMs,
+      sessionTimeoutMs: options.syncSessionTimeoutMs,
       logger,
     });
     await consumer.start();

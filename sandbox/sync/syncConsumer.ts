@@ -21,6 +21,8 @@ export interface SyncConsumerOptions {
   maxAttempts?: number;
   retryBaseMs?: number;
   maxWaitTimeInMs?: number;
+  /** How long the group waits for a silent member before handing its partitions to others. */
+  sessionTimeoutMs?: number;
   /** Messages handled per database round trip. */
   chunkSize?: number;
   logger?: Logger;
@@ -70,11 +72,12 @@ export class SyncConsumer {
     this.retryBaseMs = options.retryBaseMs ?? 200;
     this.chunkSize = options.chunkSize ?? 250;
     this.logger = options.logger ?? silentLogger;
+    const sessionTimeout = options.sessionTimeoutMs ?? 30_000;
     this.consumer = options.kafka.consumer({
       groupId: options.groupId ?? SYNC_GROUP,
       maxWaitTimeInMs: options.maxWaitTimeInMs ?? 500,
-      sessionTimeout: 30_000,
-      heartbeatInterval: 3000,
+      sessionTimeout,
+      heartbeatInterval: Math.min(3000, Math.floor(sessionTimeout / 3)),
       allowAutoTopicCreation: false,
       retry: { retries: 5, initialRetryTime: 300, maxRetryTime: 5000 },
     });
