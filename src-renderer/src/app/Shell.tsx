@@ -8,12 +8,14 @@ import { useAppliedTheme } from './theme';
 import { useHashRoute } from './useHashRoute';
 import { OverviewPage } from '../pages/OverviewPage';
 import { PlannedPage, isPlannedPage } from '../pages/PlannedPage';
+import { RunbooksPage } from '../pages/runbooks/RunbooksPage';
 import { SettingsPage } from '../pages/settings/SettingsPage';
 import { useUpdateSettings } from '../queries/app';
 import type { Settings } from '../../../src-preload/contract';
 
 function CurrentPage({ page, navigate }: { page: PageId; navigate: (page: PageId) => void }) {
   if (page === 'settings') return <SettingsPage />;
+  if (page === 'runbooks') return <RunbooksPage />;
   if (isPlannedPage(page)) return <PlannedPage page={page} />;
   return <OverviewPage onOpenSettings={() => navigate('settings')} />;
 }
