@@ -7,6 +7,8 @@ import { environmentHandlers } from './environments/handlers';
 import { EnvironmentRepository } from './environments/repository';
 import { EnvironmentService } from './environments/service';
 import type { Host } from './host';
+import { monitoringHandlers } from './monitoring/handlers';
+import { MonitoringService } from './monitoring/service';
 import {
   assertHandlersComplete,
   createDispatcher,
@@ -75,10 +77,25 @@ export async function createCore(host: Host, options: CoreOptions = {}): Promise
   // Who acts: the OS identity from the host and the display name set in Settings.
   const identity = () => ({ ...host.operator(), displayName: settings.get().displayName });
 
+  const monitoring = new MonitoringService({
+    db,
+    environments,
+    events,
+    logger: host.logger,
+    notify: (title, body) => host.notify(title, body),
+    operatorName: () => {
+      const displayName = settings.get().displayName;
+      const { osUser } = host.operator();
+      return displayName ? `${osUser} (${displayName})` : osUser;
+    },
+  });
+  await monitoring.start();
+
   const handlers: Partial<HandlerMap<HandlerContext>> = {
     ...appHandlers(host, settings, events),
     ...environmentHandlers(environments, connectors),
     ...runbookHandlers(runbooks),
+    ...monitoringHandlers(monitoring, environments),
     ...auditHandlers(audit, { exportsDir: join(host.dataDir, 'exports'), identity }),
   };
   assertHandlersComplete(handlers);
@@ -96,6 +113,7 @@ export async function createCore(host: Host, options: CoreOptions = {}): Promise
     async close() {
       if (closed) return;
       closed = true;
+      await monitoring.close();
       await connectors.closeAll();
       db.close();
     },

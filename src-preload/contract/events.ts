@@ -7,6 +7,28 @@ import { z } from 'zod';
 export const events = {
   'environments.changed': z.object({ ids: z.array(z.string()) }),
   'settings.changed': z.object({ keys: z.array(z.string()) }),
+  /** A monitor of one environment took a sample: refetch what shows it. */
+  'monitoring.sample': z.object({
+    environmentId: z.string(),
+    source: z.enum(['redis', 'kafka', 'postgres']),
+    at: z.string(),
+  }),
+  /** A source went up, down, or changed its cause. */
+  'monitoring.health': z.object({
+    environmentId: z.string(),
+    source: z.enum(['redis', 'kafka', 'postgres']),
+    state: z.enum(['starting', 'up', 'down', 'not-configured', 'disabled']),
+    since: z.string().nullable(),
+    message: z.string().nullable(),
+  }),
+  /** Alerts opened, acknowledged or resolved. */
+  'monitoring.alerts': z.object({
+    environmentId: z.string(),
+    alertIds: z.array(z.string()),
+    openCount: z.number().int(),
+  }),
+  /** The monitoring configuration of an environment was saved or removed. */
+  'monitoring.config': z.object({ environmentId: z.string() }),
 } as const;
 
 export type Events = typeof events;

@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import { appChannels } from './channels/app';
 import { auditChannels } from './channels/audit';
 import { environmentChannels } from './channels/environments';
+import { monitoringChannels } from './channels/monitoring';
 import { runbookChannels } from './channels/runbooks';
 import type { ChannelSpec } from './define';
 import type { EventName, EventPayload } from './events';
@@ -15,6 +16,7 @@ import type { WireResult } from './errors';
 export const channels = {
   ...appChannels,
   ...environmentChannels,
+  ...monitoringChannels,
   ...runbookChannels,
   ...auditChannels,
 } as const satisfies Record<string, ChannelSpec>;
@@ -61,5 +63,6 @@ export * from './transport';
 export * from './channels/app';
 export * from './channels/audit';
 export * from './channels/environments';
+export * from './channels/monitoring';
 export * from './channels/runbooks';
 export type { ChannelSpec } from './define';

@@ -1,9 +1,10 @@
 import { foundation } from './001_foundation';
 import { audit } from './002_audit';
+import { monitoring } from './003_monitoring';
 import { runbooks } from './005_runbooks';
 import type { Migration } from './types';
 
 /** Every migration, in order. Append only; never edit a released one. */
-export const migrations: readonly Migration[] = [foundation, audit, runbooks];
+export const migrations: readonly Migration[] = [foundation, audit, runbooks, monitoring];
 
 export type { Migration } from './types';
