@@ -77,7 +77,10 @@ export class KafkaOffsetsClient {
 
   /**
    * Makes the watched topics the cluster's metadata targets; returns the ones
-   * the cluster does not have (they are left out instead of failing the rest).
+   * the cluster does not have. Existence is checked against the list of all
+   * topics first: asking a broker for the metadata of a missing topic may
+   * create it (auto.create.topics.enable, or brokers that ignore the request's
+   * allow-auto-create flag), and a monitor must never create anything.
    */
   async watchTopics(topics: readonly string[]): Promise<string[]> {
     await this.ensureConnected();
@@ -91,16 +94,7 @@ export class KafkaOffsetsClient {
       return [...this.missing];
     }
     this.missingCheckedAt = Date.now();
-    try {
-      await this.cluster.addMultipleTargetTopics([...wanted]);
-      this.targetTopics = wanted;
-      this.missing = new Set();
-      return [];
-    } catch (error) {
-      const type = (error as { type?: unknown }).type;
-      if (type !== 'UNKNOWN_TOPIC_OR_PARTITION' && type !== 'LEADER_NOT_AVAILABLE') throw error;
-    }
-    // Some topic does not exist: list the cluster's topics and watch the rest.
+    // An empty list asks for every topic.
     const all = await this.cluster.metadata({ topics: [] });
     const existing = new Set(all.topicMetadata.map((t) => t.topic));
     const present = [...wanted].filter((topic) => existing.has(topic));
@@ -211,6 +205,7 @@ export class KafkaOffsetsClient {
   async listGroups(): Promise<GroupDiscovery> {
     await this.ensureConnected();
     const nodeIds = this.cluster.getNodeIds();
+    if (nodeIds.length === 0) throw new Error('no broker is known yet');
     const brokers = await Promise.all(
       nodeIds.map((nodeId) => this.cluster.findBroker({ nodeId: String(nodeId) })),
     );

@@ -82,6 +82,8 @@ export class KafkaSource implements PollSource<KafkaSample> {
       topics: this.topicsOf(g.topics),
       origin: 'configuration' as const,
     }));
+    // Metadata first: discovery needs to know the brokers.
+    await this.client.watchTopics([...this.watch.topics, ...configured.flatMap((g) => g.topics)]);
     await this.discover();
     const configuredIds = new Set(configured.map((g) => g.groupId));
     const fromBroker = this.discovered
