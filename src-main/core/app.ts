@@ -3,6 +3,8 @@ import { AuditLog } from './audit/auditLog';
 import { auditHandlers } from './audit/handlers';
 import { createAuditRecorder } from './audit/recorder';
 import { ConnectorRegistry } from './connectors/registry';
+import { deadLetterHandlers } from './deadletters/handlers';
+import { DeadLetterService } from './deadletters/service';
 import { environmentHandlers } from './environments/handlers';
 import { EnvironmentRepository } from './environments/repository';
 import { EnvironmentService } from './environments/service';
@@ -91,12 +93,26 @@ export async function createCore(host: Host, options: CoreOptions = {}): Promise
   });
   await monitoring.start();
 
+  const deadLetters = new DeadLetterService({
+    db,
+    environments,
+    events,
+    logger: host.logger,
+    operatorName: () => {
+      const displayName = settings.get().displayName;
+      const { osUser } = host.operator();
+      return displayName ? `${osUser} (${displayName})` : osUser;
+    },
+  });
+  deadLetters.start();
+
   const handlers: Partial<HandlerMap<HandlerContext>> = {
     ...appHandlers(host, settings, events),
     ...environmentHandlers(environments, connectors),
     ...runbookHandlers(runbooks),
     ...monitoringHandlers(monitoring, environments),
     ...auditHandlers(audit, { exportsDir: join(host.dataDir, 'exports'), identity }),
+    ...deadLetterHandlers(deadLetters),
   };
   assertHandlersComplete(handlers);
   const dispatch = createDispatcher(
@@ -114,6 +130,7 @@ export async function createCore(host: Host, options: CoreOptions = {}): Promise
       if (closed) return;
       closed = true;
       await monitoring.close();
+      await deadLetters.close();
       await connectors.closeAll();
       db.close();
     },

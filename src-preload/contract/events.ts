@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { deadLetterEvents } from './channels/deadletters';
 
 /**
  * Event streams pushed from the core to every window (IPC) or page (browser
@@ -29,6 +30,7 @@ export const events = {
   }),
   /** The monitoring configuration of an environment was saved or removed. */
   'monitoring.config': z.object({ environmentId: z.string() }),
+  ...deadLetterEvents,
 } as const;
 
 export type Events = typeof events;

@@ -6,6 +6,7 @@
 import type { z } from 'zod';
 import { appChannels } from './channels/app';
 import { auditChannels } from './channels/audit';
+import { deadLetterChannels } from './channels/deadletters';
 import { environmentChannels } from './channels/environments';
 import { monitoringChannels } from './channels/monitoring';
 import { runbookChannels } from './channels/runbooks';
@@ -19,6 +20,7 @@ export const channels = {
   ...monitoringChannels,
   ...runbookChannels,
   ...auditChannels,
+  ...deadLetterChannels,
 } as const satisfies Record<string, ChannelSpec>;
 
 export type Channels = typeof channels;
@@ -65,4 +67,5 @@ export * from './channels/audit';
 export * from './channels/environments';
 export * from './channels/monitoring';
 export * from './channels/runbooks';
+export * from './channels/deadletters';
 export type { ChannelSpec } from './define';

@@ -1,0 +1,361 @@
+import type { BrowseFilter, ReasonGroup } from '../../../../src-preload/contract';
+import type { Db } from '../../store/database';
+import { escapeLike } from '../pgIdentifiers';
+
+/** What the index keeps of one entry. */
+export interface IndexedEntry {
+  pos: number;
+  hash: Buffer;
+  raw: Buffer;
+  recordKey: Buffer | null;
+  headersJson: string | null;
+  partition: number | null;
+  offset: number | null;
+  recordTs: number | null;
+  externalId: string | null;
+  errorClass: string | null;
+  reason: string | null;
+  origin: string | null;
+  firstFailedAt: number | null;
+  lastFailedAt: number | null;
+  attempts: number | null;
+  size: number;
+  /** Words for the full-text index. */
+  searchText: string;
+}
+
+/** One index row as read back. */
+export interface IndexRow {
+  id: number;
+  pos: number;
+  hash: Buffer;
+  raw: Buffer;
+  record_key: Buffer | null;
+  headers_json: string | null;
+  partition: number | null;
+  offset: number | null;
+  record_ts: number | null;
+  external_id: string | null;
+  error_class: string | null;
+  reason: string | null;
+  origin: string | null;
+  first_failed_at: number | null;
+  last_failed_at: number | null;
+  attempts: number | null;
+  size: number;
+  resolved_kind: 'replayed' | 'discarded' | null;
+  resolved_at: string | null;
+  resolved_reason: string | null;
+}
+
+/** The columns a list needs: everything but the payload bytes. */
+export type IndexListRow = Omit<IndexRow, 'raw' | 'hash' | 'headers_json' | 'record_key'>;
+
+const LIST_COLUMNS = `id, pos, partition, "offset", record_ts, external_id, error_class, reason,
+  origin, first_failed_at, last_failed_at, attempts, size, resolved_kind, resolved_at,
+  resolved_reason`;
+
+/** The class filter value that selects entries without an error class. */
+export const NO_ERROR_CLASS = '';
+
+/**
+ * Turns free text into an FTS5 query: every word must occur, each as a
+ * prefix. Quoting each word keeps FTS5 operators in the input inert.
+ */
+export function ftsQuery(text: string): string | null {
+  const words = text.match(/[\p{L}\p{N}_]+/gu) ?? [];
+  if (words.length === 0) return null;
+  return words
+    .slice(0, 20)
+    .map((word) => `"${word.replace(/"/g, '""')}"*`)
+    .join(' ');
+}
+
+interface Where {
+  sql: string;
+  params: unknown[];
+}
+
+function whereFor(sourceId: string, filter: BrowseFilter, includeResolved: boolean): Where {
+  const parts = ['source_id = ?'];
+  const params: unknown[] = [sourceId];
+  if (!includeResolved) parts.push('resolved_kind IS NULL');
+  if (filter.errorClasses.length > 0) {
+    const named = filter.errorClasses.filter((c) => c !== NO_ERROR_CLASS);
+    const alternatives: string[] = [];
+    if (named.length > 0) {
+      alternatives.push(`error_class IN (${named.map(() => '?').join(', ')})`);
+      params.push(...named);
+    }
+    if (named.length < filter.errorClasses.length) {
+      alternatives.push(`(error_class IS NULL OR error_class = '')`);
+    }
+    parts.push(`(${alternatives.join(' OR ')})`);
+  }
+  if (filter.reason.trim() !== '') {
+    parts.push(`reason LIKE ? ESCAPE '\\'`);
+    params.push(`%${escapeLike(filter.reason.trim())}%`);
+  }
+  if (filter.from !== null) {
+    parts.push('COALESCE(last_failed_at, record_ts) >= ?');
+    params.push(Date.parse(filter.from));
+  }
+  if (filter.to !== null) {
+    parts.push('COALESCE(last_failed_at, record_ts) <= ?');
+    params.push(Date.parse(filter.to));
+  }
+  if (filter.key.trim() !== '') {
+    parts.push('external_id = ?');
+    params.push(filter.key.trim());
+  }
+  const match = ftsQuery(filter.text);
+  if (match !== null) {
+    parts.push('id IN (SELECT rowid FROM dl_entries_fts WHERE dl_entries_fts MATCH ?)');
+    params.push(match);
+  } else if (filter.text.trim() !== '') {
+    // Only punctuation: nothing can match a word search.
+    parts.push('0');
+  }
+  return { sql: parts.join(' AND '), params };
+}
+
+/**
+ * The local index of Redis-list and Kafka-topic dead letters in SQLite:
+ * filters, full-text search, grouping and paging by offset, with the entry
+ * bytes kept so replay and detail need no extra round trip.
+ */
+export class EntryIndex {
+  constructor(private readonly db: Db) {}
+
+  insert(sourceId: string, entries: readonly IndexedEntry[]): number[] {
+    const insertEntry = this.db.prepare(
+      `INSERT INTO dl_entries (source_id, pos, hash, raw, record_key, headers_json, partition,
+         "offset", record_ts, external_id, error_class, reason, origin, first_failed_at,
+         last_failed_at, attempts, size)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const insertText = this.db.prepare('INSERT INTO dl_entries_fts (rowid, body) VALUES (?, ?)');
+    const ids: number[] = [];
+    this.db.transaction(() => {
+      for (const e of entries) {
+        const result = insertEntry.run(
+          sourceId,
+          e.pos,
+          e.hash,
+          e.raw,
+          e.recordKey,
+          e.headersJson,
+          e.partition,
+          e.offset,
+          e.recordTs,
+          e.externalId,
+          e.errorClass,
+          e.reason,
+          e.origin,
+          e.firstFailedAt,
+          e.lastFailedAt,
+          e.attempts,
+          e.size,
+        );
+        const id = Number(result.lastInsertRowid);
+        ids.push(id);
+        if (e.searchText !== '') insertText.run(id, e.searchText);
+      }
+    })();
+    return ids;
+  }
+
+  deleteIds(ids: readonly number[]): void {
+    if (ids.length === 0) return;
+    const removeText = this.db.prepare('DELETE FROM dl_entries_fts WHERE rowid = ?');
+    const removeEntry = this.db.prepare('DELETE FROM dl_entries WHERE id = ?');
+    this.db.transaction(() => {
+      for (const id of ids) {
+        removeText.run(id);
+        removeEntry.run(id);
+      }
+    })();
+  }
+
+  /** Forgets every entry of a source (its settings changed, or it was removed). */
+  clear(sourceId: string): void {
+    this.db.transaction(() => {
+      this.db
+        .prepare(
+          'DELETE FROM dl_entries_fts WHERE rowid IN (SELECT id FROM dl_entries WHERE source_id = ?)',
+        )
+        .run(sourceId);
+      this.db.prepare('DELETE FROM dl_entries WHERE source_id = ?').run(sourceId);
+      this.db.prepare('DELETE FROM dl_index_state WHERE source_id = ?').run(sourceId);
+    })();
+  }
+
+  size(sourceId: string, includeResolved: boolean): number {
+    const sql = includeResolved
+      ? 'SELECT count(*) AS n FROM dl_entries WHERE source_id = ?'
+      : 'SELECT count(*) AS n FROM dl_entries WHERE source_id = ? AND resolved_kind IS NULL';
+    return (this.db.prepare(sql).get(sourceId) as { n: number }).n;
+  }
+
+  /** The entry at one end of the order: lowest pos (first) or highest (last). */
+  end(sourceId: string, which: 'first' | 'last'): IndexRow | null {
+    const order = which === 'first' ? 'ASC' : 'DESC';
+    const row = this.db
+      .prepare(`SELECT * FROM dl_entries WHERE source_id = ? ORDER BY pos ${order} LIMIT 1`)
+      .get(sourceId) as IndexRow | undefined;
+    return row ?? null;
+  }
+
+  page(
+    sourceId: string,
+    filter: BrowseFilter,
+    order: 'asc' | 'desc',
+    offset: number,
+    limit: number,
+  ): { rows: IndexListRow[]; total: number } {
+    const where = whereFor(sourceId, filter, filter.showResolved);
+    const total = (
+      this.db
+        .prepare(`SELECT count(*) AS n FROM dl_entries WHERE ${where.sql}`)
+        .get(...where.params) as { n: number }
+    ).n;
+    const rows = this.db
+      .prepare(
+        `SELECT ${LIST_COLUMNS} FROM dl_entries WHERE ${where.sql}
+         ORDER BY pos ${order === 'asc' ? 'ASC' : 'DESC'} LIMIT ? OFFSET ?`,
+      )
+      .all(...where.params, limit, offset) as IndexListRow[];
+    return { rows, total };
+  }
+
+  count(sourceId: string, filter: BrowseFilter): number {
+    const where = whereFor(sourceId, filter, filter.showResolved);
+    return (
+      this.db
+        .prepare(`SELECT count(*) AS n FROM dl_entries WHERE ${where.sql}`)
+        .get(...where.params) as { n: number }
+    ).n;
+  }
+
+  topReasons(sourceId: string, filter: BrowseFilter, limit: number): ReasonGroup[] {
+    const where = whereFor(sourceId, filter, filter.showResolved);
+    const rows = this.db
+      .prepare(
+        `SELECT NULLIF(error_class, '') AS errorClass, count(*) AS count,
+           max(reason) AS sampleReason
+         FROM dl_entries WHERE ${where.sql}
+         GROUP BY NULLIF(error_class, '') ORDER BY count DESC, errorClass LIMIT ?`,
+      )
+      .all(...where.params, limit) as ReasonGroup[];
+    return rows;
+  }
+
+  /** Ids of every matching entry, in order (ids only: the bytes are read in chunks). */
+  matchingIds(sourceId: string, filter: BrowseFilter, order: 'asc' | 'desc'): number[] {
+    const where = whereFor(sourceId, filter, filter.showResolved);
+    return this.db
+      .prepare(
+        `SELECT id FROM dl_entries WHERE ${where.sql} ORDER BY pos ${order === 'asc' ? 'ASC' : 'DESC'}`,
+      )
+      .pluck()
+      .all(...where.params) as number[];
+  }
+
+  /** Full rows for ids, in the order given; missing ids are left out. */
+  byIds(sourceId: string, ids: readonly number[]): IndexRow[] {
+    if (ids.length === 0) return [];
+    const found = new Map<number, IndexRow>();
+    for (let i = 0; i < ids.length; i += 500) {
+      const slice = ids.slice(i, i + 500);
+      const rows = this.db
+        .prepare(
+          `SELECT * FROM dl_entries WHERE source_id = ? AND id IN (${slice.map(() => '?').join(', ')})`,
+        )
+        .all(sourceId, ...slice) as IndexRow[];
+      for (const row of rows) found.set(row.id, row);
+    }
+    return ids.map((id) => found.get(id)).filter((row): row is IndexRow => row !== undefined);
+  }
+
+  byId(sourceId: string, id: number): IndexRow | null {
+    const row = this.db
+      .prepare('SELECT * FROM dl_entries WHERE source_id = ? AND id = ?')
+      .get(sourceId, id) as IndexRow | undefined;
+    return row ?? null;
+  }
+
+  byRecord(sourceId: string, partition: number, offset: number): IndexRow | null {
+    const row = this.db
+      .prepare('SELECT * FROM dl_entries WHERE source_id = ? AND partition = ? AND "offset" = ?')
+      .get(sourceId, partition, offset) as IndexRow | undefined;
+    return row ?? null;
+  }
+
+  markResolved(
+    ids: readonly number[],
+    kind: 'replayed' | 'discarded',
+    reason: string | null,
+    at: string,
+  ): void {
+    const mark = this.db.prepare(
+      `UPDATE dl_entries SET resolved_kind = ?, resolved_at = ?, resolved_reason = ?
+       WHERE id = ? AND resolved_kind IS NULL`,
+    );
+    this.db.transaction(() => {
+      for (const id of ids) mark.run(kind, at, reason, id);
+    })();
+  }
+
+  syncedAt(sourceId: string): string | null {
+    const row = this.db
+      .prepare('SELECT synced_at FROM dl_index_state WHERE source_id = ?')
+      .get(sourceId) as { synced_at: string | null } | undefined;
+    return row?.synced_at ?? null;
+  }
+
+  offsets(sourceId: string): Record<string, number> {
+    const row = this.db
+      .prepare('SELECT offsets_json FROM dl_index_state WHERE source_id = ?')
+      .get(sourceId) as { offsets_json: string | null } | undefined;
+    return row?.offsets_json ? (JSON.parse(row.offsets_json) as Record<string, number>) : {};
+  }
+
+  recordSync(sourceId: string, at: string): void {
+    this.db
+      .prepare(
+        `INSERT INTO dl_index_state (source_id, synced_at) VALUES (?, ?)
+         ON CONFLICT (source_id) DO UPDATE SET synced_at = excluded.synced_at`,
+      )
+      .run(sourceId, at);
+  }
+
+  /** Kafka: the next offset to read per partition. */
+  recordOffsets(sourceId: string, offsets: Record<string, number>): void {
+    this.db
+      .prepare(
+        `INSERT INTO dl_index_state (source_id, offsets_json) VALUES (?, ?)
+         ON CONFLICT (source_id) DO UPDATE SET offsets_json = excluded.offsets_json`,
+      )
+      .run(sourceId, JSON.stringify(offsets));
+  }
+
+  /** Kafka: resolved entries per partition at or above an offset, for counts. */
+  resolvedFrom(sourceId: string, partition: number, offset: number): number {
+    return this.db
+      .prepare(
+        `SELECT count(*) FROM dl_entries WHERE source_id = ? AND partition = ? AND "offset" >= ?
+           AND resolved_kind IS NOT NULL`,
+      )
+      .pluck()
+      .get(sourceId, partition, offset) as number;
+  }
+
+  /** Runs fn in one SQLite transaction. */
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
+  get database(): Db {
+    return this.db;
+  }
+}

@@ -1,0 +1,356 @@
+import type { ConcreteReplayTarget, JobStatus, ReplayJob } from '../../../../src-preload/contract';
+import type { Db } from '../../store/database';
+import { headersFromJson, headersToJson } from '../index/kafkaSync';
+import type { RecordHeader } from '../kafkaHeaders';
+import type { MoveItem, MoveOutcome } from '../source';
+import { describeTarget, replayIdFor } from './marking';
+
+/** What a job needs besides its steps; written once, before anything moves. */
+export interface JobPlan {
+  targets: ConcreteReplayTarget[];
+  delivery: string;
+  notes: string[];
+}
+
+export interface NewJob {
+  id: string;
+  environmentId: string;
+  sourceId: string;
+  sourceName: string;
+  ratePerSecond: number | null;
+  operator: string;
+}
+
+export interface PlannedStep {
+  key: string;
+  stored: Buffer | null;
+  payload: Buffer;
+  recordKey: Buffer | null;
+  headers: RecordHeader[];
+  origin: string;
+  targetIndex: number;
+}
+
+interface JobRow {
+  id: string;
+  environment_id: string;
+  source_id: string;
+  source_name: string;
+  status: JobStatus;
+  paused_by: 'operator' | 'outage' | null;
+  cause: string | null;
+  failure_reason: string | null;
+  plan_json: string;
+  rate_per_second: number | null;
+  total: number;
+  moved: number;
+  skipped: number;
+  failed: number;
+  operator: string;
+  created_at: string;
+  updated_at: string;
+  finished_at: string | null;
+}
+
+interface StepRow {
+  step: number;
+  entry_key: string;
+  raw: Buffer | null;
+  payload: Buffer;
+  record_key: Buffer | null;
+  headers_json: string | null;
+  origin: string;
+  target_index: number;
+}
+
+export interface JobRecord {
+  id: string;
+  environmentId: string;
+  sourceId: string;
+  sourceName: string;
+  status: JobStatus;
+  pausedBy: 'operator' | 'outage' | null;
+  cause: string | null;
+  failureReason: string | null;
+  plan: JobPlan;
+  ratePerSecond: number | null;
+  total: number;
+  moved: number;
+  skipped: number;
+  failed: number;
+  operator: string;
+  createdAt: string;
+  updatedAt: string;
+  finishedAt: string | null;
+}
+
+function fromRow(row: JobRow): JobRecord {
+  return {
+    id: row.id,
+    environmentId: row.environment_id,
+    sourceId: row.source_id,
+    sourceName: row.source_name,
+    status: row.status,
+    pausedBy: row.paused_by,
+    cause: row.cause,
+    failureReason: row.failure_reason,
+    plan: JSON.parse(row.plan_json) as JobPlan,
+    ratePerSecond: row.rate_per_second,
+    total: row.total,
+    moved: row.moved,
+    skipped: row.skipped,
+    failed: row.failed,
+    operator: row.operator,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    finishedAt: row.finished_at,
+  };
+}
+
+export function jobView(job: JobRecord, throughput: number): ReplayJob {
+  return {
+    id: job.id,
+    environmentId: job.environmentId,
+    sourceId: job.sourceId,
+    sourceName: job.sourceName,
+    status: job.status,
+    cause: job.status === 'PAUSED' || job.status === 'CANCELLING' ? job.cause : null,
+    failureReason: job.status === 'FAILED' ? job.failureReason : null,
+    total: job.total,
+    moved: job.moved,
+    skipped: job.skipped,
+    failed: job.failed,
+    ratePerSecond: job.ratePerSecond,
+    throughput,
+    targets: job.plan.targets.map(describeTarget),
+    delivery: job.plan.delivery,
+    notes: job.plan.notes,
+    operator: job.operator,
+    createdAt: job.createdAt,
+    updatedAt: job.updatedAt,
+    finishedAt: job.finishedAt,
+  };
+}
+
+const FINAL: readonly JobStatus[] = ['COMPLETED', 'CANCELLED', 'FAILED'];
+
+export function isFinal(status: JobStatus): boolean {
+  return FINAL.includes(status);
+}
+
+/**
+ * The replay journal in SQLite. The plan (every step with the exact bytes)
+ * is written before the job starts; after each batch, the outcome of every
+ * step and the job's counters are written in one transaction.
+ */
+export class ReplayJournal {
+  constructor(private readonly db: Db) {}
+
+  /** Starts writing a plan; the job is invisible until finishPlan(). */
+  beginPlan(job: NewJob, plan: JobPlan): void {
+    const now = new Date().toISOString();
+    this.db
+      .prepare(
+        `INSERT INTO dl_jobs (id, environment_id, source_id, source_name, status, planned, plan_json,
+           rate_per_second, total, operator, created_at, updated_at)
+         VALUES (?, ?, ?, ?, 'RUNNING', 0, ?, ?, 0, ?, ?, ?)`,
+      )
+      .run(
+        job.id,
+        job.environmentId,
+        job.sourceId,
+        job.sourceName,
+        JSON.stringify(plan),
+        job.ratePerSecond,
+        job.operator,
+        now,
+        now,
+      );
+  }
+
+  addSteps(jobId: string, firstStep: number, steps: readonly PlannedStep[]): void {
+    const insert = this.db.prepare(
+      `INSERT INTO dl_job_steps (job_id, step, entry_key, raw, payload, record_key, headers_json,
+         origin, target_index) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.db.transaction(() => {
+      steps.forEach((step, i) => {
+        insert.run(
+          jobId,
+          firstStep + i,
+          step.key,
+          step.stored,
+          step.payload,
+          step.recordKey,
+          step.headers.length > 0 ? headersToJson(step.headers) : null,
+          step.origin,
+          step.targetIndex,
+        );
+      });
+    })();
+  }
+
+  finishPlan(jobId: string, total: number, plan: JobPlan): void {
+    this.db
+      .prepare('UPDATE dl_jobs SET planned = 1, total = ?, plan_json = ? WHERE id = ?')
+      .run(total, JSON.stringify(plan), jobId);
+  }
+
+  /** A plan that could not be completed (nothing moved yet). */
+  dropJob(jobId: string): void {
+    this.db.prepare('DELETE FROM dl_jobs WHERE id = ? AND planned = 0').run(jobId);
+  }
+
+  /** Plans cut short by a crash: nothing of them ever moved. */
+  dropUnplanned(): number {
+    return this.db.transaction(() => {
+      const ids = this.db
+        .prepare('SELECT id FROM dl_jobs WHERE planned = 0')
+        .pluck()
+        .all() as string[];
+      for (const id of ids) this.db.prepare('DELETE FROM dl_jobs WHERE id = ?').run(id);
+      return ids.length;
+    })();
+  }
+
+  get(jobId: string): JobRecord | null {
+    const row = this.db.prepare('SELECT * FROM dl_jobs WHERE id = ? AND planned = 1').get(jobId) as
+      JobRow | undefined;
+    return row ? fromRow(row) : null;
+  }
+
+  list(environmentId: string, limit: number): JobRecord[] {
+    const rows = this.db
+      .prepare(
+        `SELECT * FROM dl_jobs WHERE environment_id = ? AND planned = 1
+         ORDER BY created_at DESC LIMIT ?`,
+      )
+      .all(environmentId, limit) as JobRow[];
+    return rows.map(fromRow);
+  }
+
+  unfinished(): JobRecord[] {
+    const rows = this.db
+      .prepare(
+        `SELECT * FROM dl_jobs WHERE planned = 1 AND status IN ('RUNNING', 'PAUSED', 'CANCELLING')
+         ORDER BY created_at`,
+      )
+      .all() as JobRow[];
+    return rows.map(fromRow);
+  }
+
+  setStatus(
+    jobId: string,
+    status: JobStatus,
+    extra: {
+      pausedBy?: 'operator' | 'outage' | null;
+      cause?: string | null;
+      failureReason?: string | null;
+    } = {},
+  ): void {
+    const now = new Date().toISOString();
+    this.db
+      .prepare(
+        `UPDATE dl_jobs SET status = ?, paused_by = ?, cause = ?,
+           failure_reason = COALESCE(?, failure_reason), updated_at = ?,
+           finished_at = CASE WHEN ? THEN ? ELSE NULL END
+         WHERE id = ?`,
+      )
+      .run(
+        status,
+        extra.pausedBy ?? null,
+        extra.cause ?? null,
+        extra.failureReason ?? null,
+        now,
+        isFinal(status) ? 1 : 0,
+        now,
+        jobId,
+      );
+  }
+
+  /** Steps handed to the servers whose outcome is not yet recorded. */
+  markSending(jobId: string, items: readonly MoveItem[]): void {
+    const update = this.db.prepare(
+      `UPDATE dl_job_steps SET state = 'sending' WHERE job_id = ? AND step = ? AND state = 'pending'`,
+    );
+    this.db.transaction(() => {
+      for (const item of items) update.run(jobId, item.step);
+    })();
+  }
+
+  hasSending(jobId: string): boolean {
+    return (
+      this.db
+        .prepare(`SELECT 1 FROM dl_job_steps WHERE job_id = ? AND state = 'sending' LIMIT 1`)
+        .get(jobId) !== undefined
+    );
+  }
+
+  /** The next steps still to do, in plan order (unfinished sends first: they come earlier). */
+  pending(jobId: string, limit: number, plan: JobPlan, onlySending = false): MoveItem[] {
+    const states = onlySending ? `('sending')` : `('pending', 'sending')`;
+    const rows = this.db
+      .prepare(
+        `SELECT step, entry_key, raw, payload, record_key, headers_json, origin, target_index
+           FROM dl_job_steps WHERE job_id = ? AND state IN ${states}
+          ORDER BY step LIMIT ?`,
+      )
+      .all(jobId, limit) as StepRow[];
+    return rows.map((row) => {
+      const target = plan.targets[row.target_index];
+      if (!target) throw new Error(`step ${row.step} of job ${jobId} names no target`);
+      return {
+        step: row.step,
+        key: row.entry_key,
+        stored: row.raw,
+        payload: row.payload,
+        recordKey: row.record_key,
+        headers: headersFromJson(row.headers_json),
+        target,
+        replayId: replayIdFor(jobId, row.step),
+        origin: row.origin,
+      };
+    });
+  }
+
+  /** Writes the outcome of a batch; call inside a transaction with anything that must go with it. */
+  record(jobId: string, items: readonly MoveItem[], outcomes: readonly MoveOutcome[]): void {
+    const update = this.db.prepare(
+      `UPDATE dl_job_steps SET state = ?, detail = ?
+        WHERE job_id = ? AND step = ? AND state IN ('pending', 'sending')`,
+    );
+    let moved = 0;
+    let skipped = 0;
+    let failed = 0;
+    items.forEach((item, i) => {
+      const outcome = outcomes[i] ?? { state: 'failed', detail: 'no outcome' };
+      const change = update.run(
+        outcome.state,
+        outcome.state === 'failed' ? outcome.detail : null,
+        jobId,
+        item.step,
+      );
+      if (change.changes === 0) return;
+      if (outcome.state === 'delivered') moved += 1;
+      else if (outcome.state === 'gone') skipped += 1;
+      else failed += 1;
+    });
+    this.db
+      .prepare(
+        `UPDATE dl_jobs SET moved = moved + ?, skipped = skipped + ?, failed = failed + ?,
+           updated_at = ? WHERE id = ?`,
+      )
+      .run(moved, skipped, failed, new Date().toISOString(), jobId);
+  }
+
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
+  stepStates(jobId: string): Record<string, number> {
+    const rows = this.db
+      .prepare('SELECT state, count(*) AS n FROM dl_job_steps WHERE job_id = ? GROUP BY state')
+      .all(jobId) as { state: string; n: number }[];
+    return Object.fromEntries(rows.map((row) => [row.state, row.n]));
+  }
+}

@@ -1,0 +1,524 @@
+import type { Redis } from 'ioredis';
+import type pg from 'pg';
+import {
+  SluiceError,
+  type BrowseFilter,
+  type ConcreteReplayTarget,
+  type DeadLetterRow,
+  type IndexState,
+  type ReasonGroup,
+  type Selection,
+} from '../../../../src-preload/contract';
+import { OutageError, describeError, isPostgresOutage, isRedisOutage } from '../faults';
+import { isoOrNull } from '../paths';
+import { qualifiedTable, quoteIdentifier } from '../pgIdentifiers';
+import type {
+  DeadLetterSource,
+  DiscardOutcome,
+  EntrySnapshot,
+  MoveItem,
+  MoveOutcome,
+} from '../source';
+import {
+  DeadLetterTableSql,
+  payloadTypeOf,
+  requireColumns,
+  tableColumns,
+  type PayloadType,
+  type PostgresSettings,
+} from './postgresSql';
+import { chunkByBytes } from './redisSource';
+import { MARKER_TTL_SECONDS, markerKey, scripts } from './redisScripts';
+
+export interface PostgresSourceDeps {
+  sourceId: string;
+  settings: PostgresSettings;
+  pool(): Promise<pg.Pool>;
+  /** The environment's Redis, for replays to a Redis list. */
+  redis(): Promise<Redis>;
+}
+
+interface ListRecord {
+  key: string;
+  error_class: string | null;
+  reason: string | null;
+  attempts: string | null;
+  first_failed_at: Date | null;
+  last_failed_at: Date | null;
+  origin: string | null;
+  size: number | null;
+  status: string | null;
+}
+
+interface DetailRecord extends ListRecord {
+  payload: string | Buffer | null;
+}
+
+async function onPostgres<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof SluiceError || error instanceof OutageError) throw error;
+    if (isPostgresOutage(error)) throw new OutageError('PostgreSQL', describeError(error));
+    throw error;
+  }
+}
+
+function isoOf(value: Date | string | null): string | null {
+  if (value === null) return null;
+  return isoOrNull(value instanceof Date ? value.getTime() : Date.parse(value));
+}
+
+interface TargetTable {
+  sql: string;
+  payloadType: PayloadType;
+}
+
+/**
+ * A PostgreSQL table of dead letters, queried live (the table is indexed
+ * already; nothing is copied). A move is one transaction per batch.
+ */
+export class PostgresTableSource implements DeadLetterSource {
+  readonly kind = 'postgres' as const;
+  private sqlReady: Promise<DeadLetterTableSql> | null = null;
+  private readonly targets = new Map<string, Promise<TargetTable>>();
+  private usedRedis = false;
+
+  constructor(private readonly deps: PostgresSourceDeps) {}
+
+  private get settings(): PostgresSettings {
+    return this.deps.settings;
+  }
+
+  private async sql(): Promise<DeadLetterTableSql> {
+    if (!this.sqlReady) {
+      const loading = (async () => {
+        const pool = await this.deps.pool();
+        const columns = await onPostgres(() =>
+          tableColumns(pool, this.settings.schema, this.settings.table),
+        );
+        if (columns === null) {
+          throw new SluiceError(
+            'NOT_FOUND',
+            `table ${this.settings.schema}.${this.settings.table} does not exist`,
+          );
+        }
+        requireColumns(columns, this.settings);
+        const type = payloadTypeOf(columns.get(this.settings.columns.payload) ?? '');
+        if (type === null) {
+          throw new SluiceError(
+            'INVALID_INPUT',
+            `the payload column must be text, varchar, json, jsonb or bytea`,
+          );
+        }
+        return new DeadLetterTableSql(this.settings, type);
+      })();
+      this.sqlReady = loading;
+      loading.catch(() => {
+        if (this.sqlReady === loading) this.sqlReady = null;
+      });
+    }
+    return this.sqlReady;
+  }
+
+  private async query<R extends pg.QueryResultRow>(text: string, params: unknown[]): Promise<R[]> {
+    const pool = await onPostgres(() => this.deps.pool());
+    const result = await onPostgres(() => pool.query<R>(text, params));
+    return result.rows;
+  }
+
+  indexState(): IndexState {
+    return { state: 'live', syncedAt: null, error: null };
+  }
+
+  async refresh(): Promise<IndexState> {
+    return this.indexState();
+  }
+
+  async count(): Promise<number> {
+    const sql = await this.sql();
+    const params: unknown[] = [];
+    const rows = await this.query<{ n: string }>(
+      `SELECT count(*) AS n FROM ${sql.table} WHERE ${sql.pendingCondition(params)}`,
+      params,
+    );
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  private toRow(record: ListRecord): DeadLetterRow {
+    const values = this.settings.statusValues;
+    const resolvedKind =
+      record.status === null || record.status === values.pending
+        ? null
+        : record.status === values.replayed
+          ? 'replayed'
+          : record.status === values.discarded
+            ? 'discarded'
+            : null;
+    return {
+      key: record.key,
+      externalId: record.key,
+      errorClass: record.error_class,
+      reason: record.reason,
+      firstFailedAt: isoOf(record.first_failed_at),
+      lastFailedAt: isoOf(record.last_failed_at),
+      attempts: record.attempts === null ? null : Number(record.attempts),
+      origin: record.origin,
+      size: Number(record.size ?? 0),
+      resolved: resolvedKind === null ? null : { kind: resolvedKind, at: null, reason: null },
+      edited: false,
+    };
+  }
+
+  async page(
+    filter: BrowseFilter,
+    offset: number,
+    limit: number,
+  ): Promise<{ rows: DeadLetterRow[]; total: number }> {
+    const sql = await this.sql();
+    const params: unknown[] = [];
+    const where = sql.where(filter, params);
+    const [count, rows] = await Promise.all([
+      this.query<{ n: string }>(`SELECT count(*) AS n FROM ${sql.table} WHERE ${where}`, params),
+      this.query<ListRecord>(
+        `SELECT ${sql.listColumns} FROM ${sql.table} WHERE ${where}
+          ORDER BY ${sql.id} DESC LIMIT ${Number(limit)} OFFSET ${Number(offset)}`,
+        params,
+      ),
+    ]);
+    return { rows: rows.map((row) => this.toRow(row)), total: Number(count[0]?.n ?? 0) };
+  }
+
+  async topReasons(filter: BrowseFilter, limit: number): Promise<ReasonGroup[]> {
+    const sql = await this.sql();
+    const c = this.settings.columns;
+    if (c.errorClass === null) {
+      const params: unknown[] = [];
+      const rows = await this.query<{ n: string }>(
+        `SELECT count(*) AS n FROM ${sql.table} WHERE ${sql.where(filter, params)}`,
+        params,
+      );
+      return [{ errorClass: null, count: Number(rows[0]?.n ?? 0), sampleReason: null }];
+    }
+    const params: unknown[] = [];
+    const errorClass = `NULLIF(${quoteIdentifier(c.errorClass)}::text, '')`;
+    const reason =
+      c.errorMessage === null ? 'NULL::text' : `${quoteIdentifier(c.errorMessage)}::text`;
+    const rows = await this.query<{ error_class: string | null; n: string; sample: string | null }>(
+      `SELECT ${errorClass} AS error_class, count(*) AS n, max(${reason}) AS sample
+         FROM ${sql.table} WHERE ${sql.where(filter, params)}
+        GROUP BY 1 ORDER BY n DESC, 1 LIMIT ${Number(limit)}`,
+      params,
+    );
+    return rows.map((row) => ({
+      errorClass: row.error_class,
+      count: Number(row.n),
+      sampleReason: row.sample,
+    }));
+  }
+
+  private snapshotOf(record: DetailRecord): EntrySnapshot {
+    const payload =
+      record.payload === null
+        ? Buffer.alloc(0)
+        : Buffer.isBuffer(record.payload)
+          ? record.payload
+          : Buffer.from(record.payload, 'utf8');
+    const metadata = [{ name: 'table', value: `${this.settings.schema}.${this.settings.table}` }];
+    if (record.status !== null) metadata.push({ name: 'status', value: record.status });
+    const target = this.settings.defaultTarget;
+    return {
+      key: record.key,
+      row: this.toRow(record),
+      stored: payload,
+      payload,
+      recordKey: null,
+      headers: [],
+      metadata,
+      originalTarget: target === null || target.kind === 'original' ? null : target,
+      originLabel: `postgres:${this.settings.schema}.${this.settings.table}/${record.key}`,
+      kafka: null,
+    };
+  }
+
+  async get(key: string): Promise<EntrySnapshot | null> {
+    const sql = await this.sql();
+    try {
+      const rows = await this.query<DetailRecord>(
+        `SELECT ${sql.detailColumns} FROM ${sql.table} WHERE ${sql.id}::text = $1 LIMIT 1`,
+        [key],
+      );
+      return rows[0] ? this.snapshotOf(rows[0]) : null;
+    } catch (error) {
+      if (error instanceof OutageError) throw error;
+      return null;
+    }
+  }
+
+  async countSelection(selection: Selection): Promise<number> {
+    const sql = await this.sql();
+    const params: unknown[] = [];
+    const where =
+      selection.kind === 'filter'
+        ? sql.where(selection.filter, params)
+        : `${sql.id} = ANY($${params.push([...new Set(selection.keys)])}) AND ${sql.pendingCondition(params)}`;
+    const rows = await this.query<{ n: string }>(
+      `SELECT count(*) AS n FROM ${sql.table} WHERE ${where}`,
+      params,
+    );
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  async *select(selection: Selection, chunkSize: number): AsyncIterable<EntrySnapshot[]> {
+    const sql = await this.sql();
+    let after: string | null = null;
+    for (;;) {
+      const params: unknown[] = [];
+      let where =
+        selection.kind === 'filter'
+          ? sql.where(selection.filter, params)
+          : `${sql.id} = ANY($${params.push([...new Set(selection.keys)])}) AND ${sql.pendingCondition(params)}`;
+      // Keyset paging: the id compares in its own type (PostgreSQL infers the parameter's).
+      if (after !== null) where += ` AND ${sql.id} > $${params.push(after)}`;
+      const rows: DetailRecord[] = await this.query<DetailRecord>(
+        `SELECT ${sql.detailColumns} FROM ${sql.table} WHERE ${where}
+          ORDER BY ${sql.id} ASC LIMIT ${Number(chunkSize)}`,
+        params,
+      );
+      if (rows.length === 0) return;
+      yield rows.map((row) => this.snapshotOf(row));
+      after = rows[rows.length - 1]!.key;
+      if (rows.length < chunkSize) return;
+    }
+  }
+
+  targetProblem(target: ConcreteReplayTarget): string | null {
+    if (target.kind === 'postgres-table' || target.kind === 'redis-list') return null;
+    return 'rows of a PostgreSQL table replay to a table of the same database or to a Redis list';
+  }
+
+  deliveryDescription(target: ConcreteReplayTarget): string {
+    if (target.kind === 'redis-list') {
+      return (
+        'One PostgreSQL transaction per batch locks the rows still dead, pushes their payloads ' +
+        'with a Lua script that records each push in a per-job marker, then marks or deletes ' +
+        'the rows and commits. A batch retried after a crash finds the marker and pushes nothing twice.'
+      );
+    }
+    return (
+      'One PostgreSQL transaction per batch inserts the payloads into the target table and marks ' +
+      'or deletes the dead-letter rows together: both happen or neither does.'
+    );
+  }
+
+  private async targetTable(
+    client: pg.PoolClient,
+    target: Extract<ConcreteReplayTarget, { kind: 'postgres-table' }>,
+  ): Promise<TargetTable> {
+    const id = JSON.stringify(target);
+    let ready = this.targets.get(id);
+    if (!ready) {
+      ready = (async () => {
+        const columns = await tableColumns(client, target.schema, target.table);
+        if (columns === null) {
+          throw new SluiceError(
+            'NOT_FOUND',
+            `table ${target.schema}.${target.table} does not exist`,
+          );
+        }
+        for (const name of [target.payloadColumn, target.replayIdColumn, target.originColumn]) {
+          if (name !== null && !columns.has(name)) {
+            throw new SluiceError('INVALID_INPUT', `table ${target.table} has no column "${name}"`);
+          }
+        }
+        const payloadType = payloadTypeOf(columns.get(target.payloadColumn) ?? '');
+        if (payloadType === null) {
+          throw new SluiceError(
+            'INVALID_INPUT',
+            'the target payload column must be text, varchar, json, jsonb or bytea',
+          );
+        }
+        const names = [target.payloadColumn, target.replayIdColumn, target.originColumn];
+        const arrayType = payloadType === 'bytea' ? 'bytea[]' : 'text[]';
+        const cast = payloadType === 'json' || payloadType === 'jsonb' ? `::${payloadType}` : '';
+        const insertColumns = names.filter((n): n is string => n !== null).map(quoteIdentifier);
+        const selected = [`u.payload${cast}`];
+        if (target.replayIdColumn !== null) selected.push('u.replay_id');
+        if (target.originColumn !== null) selected.push('u.origin');
+        return {
+          payloadType,
+          sql: `INSERT INTO ${qualifiedTable(target.schema, target.table)} (${insertColumns.join(', ')})
+                SELECT ${selected.join(', ')}
+                  FROM unnest($1::${arrayType}, $2::text[], $3::text[]) AS u(payload, replay_id, origin)`,
+        };
+      })();
+      this.targets.set(id, ready);
+      ready.catch(() => this.targets.delete(id));
+    }
+    return ready;
+  }
+
+  async move(jobId: string, items: readonly MoveItem[]): Promise<MoveOutcome[]> {
+    const outcomes = new Map<number, MoveOutcome>();
+    for (const chunk of chunkByBytes(items, (item) => item.payload.length)) {
+      try {
+        await this.moveInTransaction(jobId, chunk, outcomes);
+      } catch (error) {
+        // A Redis push cannot be rolled back with the transaction: anything
+        // going wrong after it stops the job; the per-job marker makes the
+        // retry push nothing twice.
+        const pushed = chunk.some((item) => item.target.kind === 'redis-list');
+        if (error instanceof OutageError || error instanceof SluiceError || pushed) throw error;
+        // One row the target refuses fails the whole transaction: move the rest one by one.
+        for (const item of chunk) {
+          try {
+            if (chunk.length === 1) throw error;
+            await this.moveInTransaction(jobId, [item], outcomes);
+          } catch (single) {
+            if (single instanceof OutageError || single instanceof SluiceError) throw single;
+            outcomes.set(item.step, { state: 'failed', detail: describeError(single) });
+          }
+        }
+      }
+    }
+    return items.map((item) => outcomes.get(item.step) ?? { state: 'failed', detail: 'not moved' });
+  }
+
+  private async moveInTransaction(
+    jobId: string,
+    items: readonly MoveItem[],
+    outcomes: Map<number, MoveOutcome>,
+  ): Promise<void> {
+    const sql = await this.sql();
+    const pool = await onPostgres(() => this.deps.pool());
+    const client = await onPostgres(() => pool.connect());
+    let broken = false;
+    try {
+      await onPostgres(() => client.query('BEGIN'));
+      const ids = items.map((item) => item.key);
+      const moved = new Set<string>();
+      const redisItems = items.filter((item) => item.target.kind === 'redis-list');
+      const tableItems = items.filter((item) => item.target.kind === 'postgres-table');
+      if (redisItems.length > 0) {
+        // Lock the rows still dead before pushing, so nobody resolves them meanwhile.
+        const params: unknown[] = [redisItems.map((item) => item.key)];
+        const locked = await onPostgres(() =>
+          client.query<{ key: string }>(
+            `SELECT ${sql.id}::text AS key FROM ${sql.table}
+              WHERE ${sql.id} = ANY($1) AND ${sql.pendingCondition(params)} FOR UPDATE`,
+            params,
+          ),
+        );
+        const stillDead = new Set(locked.rows.map((row) => row.key));
+        await this.pushOnce(
+          jobId,
+          redisItems.filter((item) => stillDead.has(item.key)),
+        );
+      }
+      const params: unknown[] = [ids];
+      const resolved = await onPostgres(() =>
+        client.query<{ key: string }>(sql.resolveStatement('replayed', '$1', params), params),
+      );
+      for (const row of resolved.rows) moved.add(row.key);
+      const byTarget = new Map<string, MoveItem[]>();
+      for (const item of tableItems) {
+        if (!moved.has(item.key)) continue;
+        const id = JSON.stringify(item.target);
+        byTarget.set(id, [...(byTarget.get(id) ?? []), item]);
+      }
+      for (const group of byTarget.values()) {
+        const target = group[0]!.target as Extract<
+          ConcreteReplayTarget,
+          { kind: 'postgres-table' }
+        >;
+        const table = await onPostgres(() => this.targetTable(client, target));
+        await onPostgres(() =>
+          client.query(table.sql, [
+            group.map((item) =>
+              table.payloadType === 'bytea' ? item.payload : item.payload.toString('utf8'),
+            ),
+            group.map((item) => item.replayId),
+            group.map((item) => item.origin),
+          ]),
+        );
+      }
+      await onPostgres(() => client.query('COMMIT'));
+      for (const item of items) {
+        outcomes.set(item.step, moved.has(item.key) ? { state: 'delivered' } : { state: 'gone' });
+      }
+    } catch (error) {
+      try {
+        await client.query('ROLLBACK');
+      } catch {
+        broken = true;
+      }
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  private async pushOnce(jobId: string, items: readonly MoveItem[]): Promise<void> {
+    if (items.length === 0) return;
+    this.usedRedis = true;
+    let client: Redis;
+    try {
+      client = await this.deps.redis();
+    } catch (error) {
+      if (error instanceof SluiceError) throw error;
+      throw new OutageError('Redis', describeError(error));
+    }
+    const targets: string[] = [];
+    const args: (string | Buffer | number)[] = [MARKER_TTL_SECONDS];
+    for (const item of items) {
+      if (item.target.kind !== 'redis-list') continue;
+      let index = targets.indexOf(item.target.key);
+      if (index < 0) index = targets.push(item.target.key) - 1;
+      args.push(
+        String(item.step),
+        item.payload,
+        index + 2,
+        item.target.side === 'tail' ? 'R' : 'L',
+      );
+    }
+    const keys = [markerKey(jobId), ...targets];
+    try {
+      await scripts(client).sluiceDeliverOnce(keys.length, ...keys, ...args);
+    } catch (error) {
+      if (isRedisOutage(error)) throw new OutageError('Redis', describeError(error));
+      throw error;
+    }
+  }
+
+  async finishJob(jobId: string): Promise<void> {
+    if (!this.usedRedis) return;
+    const client = await this.deps.redis();
+    await client.del(markerKey(jobId));
+  }
+
+  async discard(entries: readonly EntrySnapshot[]): Promise<DiscardOutcome> {
+    const sql = await this.sql();
+    let discarded = 0;
+    for (let i = 0; i < entries.length; i += 1000) {
+      const keys = entries.slice(i, i + 1000).map((entry) => entry.key);
+      const params: unknown[] = [keys];
+      const rows = await this.query<{ key: string }>(
+        sql.resolveStatement('discarded', '$1', params),
+        params,
+      );
+      discarded += rows.length;
+    }
+    return { discarded, missing: entries.length - discarded };
+  }
+
+  async probe(): Promise<void> {
+    await this.query('SELECT 1', []);
+    if (this.usedRedis) {
+      try {
+        await (await this.deps.redis()).ping();
+      } catch (error) {
+        throw new OutageError('Redis', describeError(error));
+      }
+    }
+  }
+}

@@ -1,0 +1,226 @@
+import type { Redis } from 'ioredis';
+import type {
+  ConcreteReplayTarget,
+  DeadLetterSourceSettings,
+} from '../../../../src-preload/contract';
+import { envelopeFacts, rawEntryFacts, type EntryFacts } from '../envelope';
+import { OutageError, describeError, isRedisOutage } from '../faults';
+import type { IndexListRow, IndexRow } from '../index/entryIndex';
+import { RedisListSync } from '../index/redisSync';
+import type { DiscardOutcome, EntrySnapshot, MoveItem, MoveOutcome } from '../source';
+import { IndexedSource, type IndexedSourceDeps } from './indexedSource';
+import { MARKER_TTL_SECONDS, markerKey, scripts } from './redisScripts';
+
+type RedisSettings = Extract<DeadLetterSourceSettings, { kind: 'redis' }>;
+
+/** Bytes per script call: big enough for throughput, small enough to keep Redis responsive. */
+const MAX_CALL_BYTES = 4 * 1024 * 1024;
+const MAX_CALL_ENTRIES = 1000;
+
+export interface RedisSourceDeps extends IndexedSourceDeps {
+  settings: RedisSettings;
+  client(): Promise<Redis>;
+}
+
+/** Calls Redis, turning connection trouble into OutageError. */
+async function onRedis<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (isRedisOutage(error)) throw new OutageError('Redis', describeError(error));
+    throw error;
+  }
+}
+
+function plausibleKey(name: string | null): name is string {
+  return name !== null && name.length > 0 && name.length <= 1024 && !/[\r\n]/.test(name);
+}
+
+/** Splits items into script calls bounded by entries and bytes (at least one entry each). */
+export function chunkByBytes<T>(items: readonly T[], size: (item: T) => number): T[][] {
+  const chunks: T[][] = [];
+  let current: T[] = [];
+  let bytes = 0;
+  for (const item of items) {
+    const itemBytes = size(item);
+    if (
+      current.length > 0 &&
+      (current.length >= MAX_CALL_ENTRIES || bytes + itemBytes > MAX_CALL_BYTES)
+    ) {
+      chunks.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(item);
+    bytes += itemBytes;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}
+
+/**
+ * A Redis list of dead letters. Entries are identified by their exact bytes
+ * on the server; the index id is only Sluice's handle for them.
+ */
+export class RedisListSource extends IndexedSource {
+  readonly kind = 'redis' as const;
+  protected readonly listOrder: 'asc' | 'desc';
+
+  constructor(private readonly redisDeps: RedisSourceDeps) {
+    super(redisDeps);
+    // pos ascends from head to tail; the push end holds the newest entries.
+    this.listOrder = redisDeps.settings.pushSide === 'head' ? 'asc' : 'desc';
+  }
+
+  private get settings(): RedisSettings {
+    return this.redisDeps.settings;
+  }
+
+  /** Oldest first means starting from the end producers do not push to. */
+  private get removeDirection(): number {
+    return this.settings.pushSide === 'head' ? -1 : 1;
+  }
+
+  describe(element: Buffer): EntryFacts {
+    return this.settings.format === 'raw'
+      ? rawEntryFacts(element)
+      : envelopeFacts(element, this.settings.fields);
+  }
+
+  async count(): Promise<number> {
+    const client = await onRedis(() => this.redisDeps.client());
+    return onRedis(() => client.llen(this.settings.key));
+  }
+
+  protected async sync(report: (done: number, total: number | null) => void): Promise<void> {
+    const client = await onRedis(() => this.redisDeps.client());
+    await onRedis(() =>
+      new RedisListSync({
+        client,
+        index: this.deps.index,
+        sourceId: this.deps.sourceId,
+        key: this.settings.key,
+        pushSide: this.settings.pushSide,
+        describe: (element) => this.describe(element),
+        onProgress: report,
+      }).run(),
+    );
+  }
+
+  protected keyOf(row: IndexListRow): string {
+    return String(row.id);
+  }
+
+  protected rowForKey(key: string): IndexRow | null {
+    if (!/^\d{1,15}$/.test(key)) return null;
+    return this.deps.index.byId(this.deps.sourceId, Number(key));
+  }
+
+  protected snapshotOf(row: IndexRow): EntrySnapshot {
+    const facts = this.describe(row.raw);
+    const originalKey = plausibleKey(facts.origin) ? facts.origin : this.settings.defaultTargetKey;
+    return {
+      key: String(row.id),
+      row: this.toRow(row),
+      stored: row.raw,
+      payload: facts.payload,
+      recordKey: null,
+      headers: [],
+      metadata: facts.metadata,
+      originalTarget:
+        originalKey === null ? null : { kind: 'redis-list', key: originalKey, side: 'head' },
+      originLabel: `redis:${this.settings.key}#${facts.externalId ?? `entry-${row.id}`}`,
+      kafka: null,
+    };
+  }
+
+  targetProblem(target: ConcreteReplayTarget): string | null {
+    return target.kind === 'redis-list'
+      ? null
+      : 'entries of a Redis list replay to a Redis list of the same server';
+  }
+
+  deliveryDescription(): string {
+    return (
+      'Each entry moves in one Lua script on the Redis server: removed from the dead list by its ' +
+      'exact bytes and pushed to the target in the same atomic step, so it is never in both ' +
+      'places and never in neither. A marker per job lets a batch retried after a crash skip ' +
+      'what already moved.'
+    );
+  }
+
+  async move(jobId: string, items: readonly MoveItem[]): Promise<MoveOutcome[]> {
+    const client = await onRedis(() => this.redisDeps.client());
+    const run = scripts(client);
+    const outcomes: MoveOutcome[] = [];
+    await this.deps.lock.run(this.deps.sourceId, async () => {
+      for (const chunk of chunkByBytes(
+        items,
+        (item) => item.payload.length + (item.stored?.length ?? 0),
+      )) {
+        const targets: string[] = [];
+        const targetIndex = new Map<string, number>();
+        const args: (string | Buffer | number)[] = [this.removeDirection, MARKER_TTL_SECONDS];
+        for (const item of chunk) {
+          if (item.target.kind !== 'redis-list' || item.stored === null) {
+            throw new Error(`a Redis move needs a Redis list target and the stored element`);
+          }
+          let index = targetIndex.get(item.target.key);
+          if (index === undefined) {
+            targets.push(item.target.key);
+            index = targets.length + 2;
+            targetIndex.set(item.target.key, index);
+          }
+          args.push(
+            String(item.step),
+            item.stored,
+            item.payload,
+            index,
+            item.target.side === 'tail' ? 'R' : 'L',
+          );
+        }
+        const keys = [this.settings.key, markerKey(jobId), ...targets];
+        const results = await onRedis(() => run.sluiceMove(keys.length, ...keys, ...args));
+        const settled: number[] = [];
+        results.forEach((result, i) => {
+          outcomes.push(result === 0 ? { state: 'gone' } : { state: 'delivered' });
+          const key = chunk[i]!.key;
+          if (/^\d+$/.test(key)) settled.push(Number(key));
+        });
+        // The list no longer holds these: the index follows (a rescan would find the same).
+        this.deps.index.deleteIds(settled);
+      }
+    });
+    return outcomes;
+  }
+
+  async finishJob(jobId: string): Promise<void> {
+    const client = await onRedis(() => this.redisDeps.client());
+    await onRedis(() => client.del(markerKey(jobId)));
+  }
+
+  async discard(entries: readonly EntrySnapshot[]): Promise<DiscardOutcome> {
+    const client = await onRedis(() => this.redisDeps.client());
+    const run = scripts(client);
+    let discarded = 0;
+    let missing = 0;
+    await this.deps.lock.run(this.deps.sourceId, async () => {
+      for (const chunk of chunkByBytes(entries, (entry) => entry.stored.length)) {
+        const results = await onRedis(() =>
+          run.sluiceRemove(this.settings.key, this.removeDirection, ...chunk.map((e) => e.stored)),
+        );
+        for (const removed of results) {
+          if (removed > 0) discarded += 1;
+          else missing += 1;
+        }
+        this.deps.index.deleteIds(chunk.map((entry) => Number(entry.key)));
+      }
+    });
+    return { discarded, missing };
+  }
+
+  async probe(): Promise<void> {
+    const client = await onRedis(() => this.redisDeps.client());
+    await onRedis(() => client.ping());
+  }
+}
