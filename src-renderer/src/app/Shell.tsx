@@ -6,6 +6,7 @@ import { pages, type PageId } from './routes';
 import { useSelectedEnvironment } from './SelectedEnvironment';
 import { useAppliedTheme } from './theme';
 import { useHashRoute } from './useHashRoute';
+import { AuditPage } from '../pages/audit/AuditPage';
 import { OverviewPage } from '../pages/OverviewPage';
 import { PlannedPage, isPlannedPage } from '../pages/PlannedPage';
 import { RunbooksPage } from '../pages/runbooks/RunbooksPage';
@@ -16,6 +17,7 @@ import type { Settings } from '../../../src-preload/contract';
 function CurrentPage({ page, navigate }: { page: PageId; navigate: (page: PageId) => void }) {
   if (page === 'settings') return <SettingsPage />;
   if (page === 'runbooks') return <RunbooksPage />;
+  if (page === 'audit') return <AuditPage />;
   if (isPlannedPage(page)) return <PlannedPage page={page} />;
   return <OverviewPage onOpenSettings={() => navigate('settings')} />;
 }
