@@ -221,7 +221,9 @@ describe('Kafka lag monitor', () => {
     });
     const monitor = harness.service.monitor(environmentId)!;
     const counts = new Map<string, number>();
-    monitor.kafkaSource!.onRequest((api) => counts.set(api, (counts.get(api) ?? 0) + 1));
+    monitor.kafkaSource!.onRequest(({ apiName }) =>
+      counts.set(apiName, (counts.get(apiName) ?? 0) + 1),
+    );
     await monitor.pollAll(); // connects, reads metadata, finds coordinators
     counts.clear();
     await monitor.pollAll();

@@ -7,6 +7,13 @@ import {
   type KafkaClusterHandle,
 } from './kafkajsCluster';
 
+/** One request sent to a broker. */
+export interface SentRequest {
+  apiName: string;
+  apiKey: number;
+  broker: string;
+}
+
 /** Partition -> offset. */
 export type PartitionOffsets = Map<number, number>;
 
@@ -44,7 +51,7 @@ class CoordinatorMovedError extends Error {
  */
 export class KafkaOffsetsClient {
   private readonly cluster: KafkaClusterHandle;
-  private readonly onRequestListeners: ((apiName: string, broker: string) => void)[] = [];
+  private readonly onRequestListeners: ((request: SentRequest) => void)[] = [];
   private connected = false;
   private readonly coordinators = new Map<string, string>();
   private targetTopics = new Set<string>();
@@ -60,12 +67,13 @@ export class KafkaOffsetsClient {
     );
     this.cluster = created.cluster;
     created.onRequest((event) => {
-      for (const listener of this.onRequestListeners) listener(event.apiName, event.broker);
+      const request = { apiName: event.apiName, apiKey: event.apiKey, broker: event.broker };
+      for (const listener of this.onRequestListeners) listener(request);
     });
   }
 
   /** Every request this client sends, by API name (for request budgets in tests and benchmarks). */
-  onRequest(listener: (apiName: string, broker: string) => void): void {
+  onRequest(listener: (request: SentRequest) => void): void {
     this.onRequestListeners.push(listener);
   }
 

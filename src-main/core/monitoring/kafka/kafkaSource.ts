@@ -3,7 +3,7 @@ import { classifyConnectionError } from '../../connectors/classify';
 import { scrubSecrets } from '../../connectors/failures';
 import type { KafkaConnectionConfig } from '../../connectors/types';
 import type { PollSource, SourceFailure } from '../poller';
-import { KafkaOffsetsClient } from './kafkaOffsetsClient';
+import { KafkaOffsetsClient, type SentRequest } from './kafkaOffsetsClient';
 import type { GroupReading, KafkaSample } from './lagTracker';
 
 type KafkaWatch = MonitoringConfig['kafka'];
@@ -26,7 +26,7 @@ export interface KafkaSourceOptions {
 export class KafkaSource implements PollSource<KafkaSample> {
   readonly kind = 'kafka' as const;
   private client: KafkaOffsetsClient;
-  private readonly requestListeners: ((apiName: string, broker: string) => void)[] = [];
+  private readonly requestListeners: ((request: SentRequest) => void)[] = [];
   private discovered: string[] = [];
   private discoverySupported: boolean | null = null;
   private discoveredAt = 0;
@@ -47,14 +47,14 @@ export class KafkaSource implements PollSource<KafkaSample> {
       this.options.timeoutMs,
       this.options.metadataMaxAgeMs,
     );
-    client.onRequest((apiName, broker) => {
-      for (const listener of this.requestListeners) listener(apiName, broker);
+    client.onRequest((request) => {
+      for (const listener of this.requestListeners) listener(request);
     });
     return client;
   }
 
   /** Every request sent to the cluster, by API name (for request budgets). */
-  onRequest(listener: (apiName: string, broker: string) => void): void {
+  onRequest(listener: (request: SentRequest) => void): void {
     this.requestListeners.push(listener);
   }
 
