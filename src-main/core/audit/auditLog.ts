@@ -23,6 +23,7 @@ import {
   type AuditRow,
   type SummaryRow,
 } from './record';
+import type { WorkerDatabase } from './sqliteWorker';
 import { verifyChain } from './verify';
 
 export interface AuditLogOptions {
@@ -200,44 +201,18 @@ export class AuditLog {
     }
   }
 
-  /**
-   * Like pages(), but each page is one string SQLite built from the rows with
-   * `lineSql` (an expression over the columns), joined in seq order. Exports
-   * of a million records use this to avoid crossing into JavaScript per value.
-   */
-  *textPages(
-    lineSql: string,
-    filter: AuditFilter,
-    upToSeq: number,
-    pageSize = 2000,
-  ): Generator<{ text: string; count: number }> {
-    const { where, params } = filterSql(filter);
-    const statement = this.cachedStatement(
-      `SELECT max(seq), count(*), group_concat(line, '' ORDER BY seq) FROM (
-         SELECT seq, ${lineSql} AS line FROM audit_log
-         WHERE seq > ? AND seq <= ? AND ${where} ORDER BY seq LIMIT ?)`,
-    ).raw();
-    let after = 0;
-    for (;;) {
-      const [last, count, text] = statement.get(after, upToSeq, ...params, pageSize) as [
-        number | null,
-        number,
-        string | null,
-      ];
-      if (count === 0 || last === null || text === null) return;
-      yield { text, count };
-      after = last;
-      if (count < pageSize) return;
-    }
+  /** How worker threads open this log's file (verification and exports run there). */
+  workerDatabase(): WorkerDatabase {
+    if (this.db.memory) throw new Error('the audit log must live in a database file');
+    return {
+      file: this.db.name,
+      ...(this.options.nativeBinding ? { nativeBinding: this.options.nativeBinding } : {}),
+    };
   }
 
   /** Recomputes the chain over every record (worker threads, see verify.ts). */
   async verify(): Promise<AuditVerifyResult> {
-    if (this.db.memory) throw new Error('the audit log can only be verified in a database file');
-    return verifyChain(this.head(), {
-      file: this.db.name,
-      ...(this.options.nativeBinding ? { nativeBinding: this.options.nativeBinding } : {}),
-    });
+    return verifyChain(this.head(), this.workerDatabase());
   }
 
   private cachedStatement(sql: string): Statement {

@@ -23,26 +23,3 @@ export const CANONICAL_RECORD_SQL = (() => {
 
 /** Rows of one seq range with what the verifier needs: seq, prev_hash, hash, canonical JSON. */
 export const VERIFY_RANGE_SQL = `SELECT seq, prev_hash, hash, ${CANONICAL_RECORD_SQL} FROM audit_log WHERE seq >= ? AND seq <= ? ORDER BY seq`;
-
-/**
- * One JSON Lines line per row, built in SQLite: every column, keys sorted, the
- * JSON columns spliced in as stored. Dropping "hash" and "prev_hash" from a
- * line leaves the canonical record JSON, so anyone can re-check the chain
- * from an unfiltered export.
- */
-export const JSONL_LINE_SQL = (() => {
-  const fields = [
-    ...HASHED_FIELDS,
-    { column: 'hash', kind: 'text' } as const,
-    { column: 'prev_hash', kind: 'text' } as const,
-  ].sort((a, b) => (a.column < b.column ? -1 : 1));
-  const template: string[] = [];
-  const args: string[] = [];
-  for (const field of fields) {
-    template.push(`"${field.column}":${field.kind === 'integer' ? '%d' : '%s'}`);
-    if (field.kind === 'json') args.push(`coalesce(${field.column}, 'null')`);
-    else if (field.kind === 'text') args.push(`json_quote(${field.column})`);
-    else args.push(field.column);
-  }
-  return `format('{${template.join(',')}}', ${args.join(', ')}) || char(10)`;
-})();

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { SECRET_MASK } from '../../../src-preload/contract';
 import { redactText } from '../log/redact';
-import { canonicalJson } from './canonicalJson';
+import { canonicalJson, type CanonicalHooks } from './canonicalJson';
 
 /**
  * Keys whose values are secrets, compared without case, dashes or underscores:
@@ -11,31 +11,40 @@ import { canonicalJson } from './canonicalJson';
 const SECRET_KEY =
   /password|passwd|passphrase|^pwd$|secret|token|apikey|privatekey|credential|authorization/;
 
+const secretKeyCache = new Map<string, boolean>();
+
 export function isSecretKey(key: string): boolean {
-  return SECRET_KEY.test(key.toLowerCase().replace(/[^a-z0-9]/g, ''));
+  let secret = secretKeyCache.get(key);
+  if (secret === undefined) {
+    secret = SECRET_KEY.test(key.toLowerCase().replace(/[^a-z0-9]/g, ''));
+    // Keys come from a small vocabulary; a bound keeps odd inputs from growing it.
+    if (secretKeyCache.size < 10_000) secretKeyCache.set(key, secret);
+  }
+  return secret;
 }
 
+/** Every string redactText could change contains one of these (URL passwords, key=value secrets). */
+const MAYBE_SECRET = /:\/\/|pass|pwd|secret|token/i;
+
+/** Masks URL passwords and key=value secrets inside free text. */
+export function redactString(text: string): string {
+  return MAYBE_SECRET.test(text) ? redactText(text) : text;
+}
+
+const maskingHooks: CanonicalHooks = {
+  isSecretKey,
+  mask: SECRET_MASK,
+  string: redactString,
+};
+
 /**
- * A copy of `value` fit for the audit log: values under secret-named keys become
- * SECRET_MASK (booleans and null stay, they say whether a secret exists without
- * revealing it), and every string has URL passwords and key=value secrets masked.
+ * Canonical JSON of `value` fit for the audit log, in one pass: values under
+ * secret-named keys become SECRET_MASK (booleans and null stay: they say
+ * whether a secret exists without revealing it), and every string has URL
+ * passwords and key=value secrets masked.
  */
-export function maskSecrets(value: unknown, depth = 0): unknown {
-  if (typeof value === 'string') return redactText(value);
-  if (value === null || typeof value !== 'object' || depth > 64) return value;
-  const json = (value as { toJSON?: unknown }).toJSON;
-  if (typeof json === 'function')
-    return maskSecrets((json as () => unknown).call(value), depth + 1);
-  if (Array.isArray(value)) return value.map((item: unknown) => maskSecrets(item, depth + 1));
-  const masked: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
-    if (isSecretKey(key) && item !== null && item !== undefined && typeof item !== 'boolean') {
-      masked[key] = SECRET_MASK;
-    } else {
-      masked[key] = maskSecrets(item, depth + 1);
-    }
-  }
-  return masked;
+export function maskedCanonicalJson(value: unknown): string {
+  return canonicalJson(value, maskingHooks);
 }
 
 /**
@@ -47,7 +56,7 @@ export const MAX_AUDIT_JSON_CHARS = 256 * 1024;
 
 /** Masks, canonicalises and bounds one JSON value for an audit column. */
 export function auditJson(value: unknown, maxChars = MAX_AUDIT_JSON_CHARS): string {
-  const text = canonicalJson(maskSecrets(value));
+  const text = maskedCanonicalJson(value);
   if (text.length <= maxChars) return text;
   return canonicalJson({
     truncated: true,

@@ -5,9 +5,8 @@ import type {
   AuditResult,
   AuditTarget,
 } from '../../../src-preload/contract';
-import { redactText } from '../log/redact';
 import { wellFormed } from './canonicalJson';
-import { auditJson } from './masking';
+import { auditJson, redactString } from './masking';
 
 /** A row of audit_log exactly as stored. */
 export interface AuditRow {
@@ -139,9 +138,10 @@ const MAX_TEXT_CHARS = 4000;
 
 /** Text columns: well-formed, bounded, and free of secrets quoted from driver messages. */
 function text(value: string, redact = false): string {
-  const clean = wellFormed(value).replaceAll('\u0000', '\uFFFD');
-  const bounded = clean.length > MAX_TEXT_CHARS ? `${clean.slice(0, MAX_TEXT_CHARS)}…` : clean;
-  return redact ? redactText(bounded) : bounded;
+  let clean = wellFormed(value);
+  if (clean.includes('\u0000')) clean = clean.replaceAll('\u0000', '\uFFFD');
+  if (clean.length > MAX_TEXT_CHARS) clean = `${clean.slice(0, MAX_TEXT_CHARS)}…`;
+  return redact ? redactString(clean) : clean;
 }
 
 function optionalText(value: string | null | undefined, redact = false): string | null {

@@ -1,12 +1,11 @@
-import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
 import {
   AUDIT_GENESIS_HASH,
   type AuditHead,
   type AuditVerifyResult,
 } from '../../../src-preload/contract';
 import { VERIFY_RANGE_SQL } from './chainSql';
+import { startSqliteWorker, type WorkerDatabase } from './sqliteWorker';
 import { VERIFY_WORKER_SOURCE } from './verifyWorker';
 
 interface RangeResult {
@@ -16,30 +15,18 @@ interface RangeResult {
   broken: { seq: number; reason: 'missing' | 'altered' | 'unlinked' } | null;
 }
 
-export interface VerifyOptions {
-  /** The SQLite file (workers open their own read-only connections to it). */
-  file: string;
-  /** better_sqlite3.node for the running ABI, when not the one in node_modules. */
-  nativeBinding?: string;
+export interface VerifyOptions extends WorkerDatabase {
   /** Records per worker below which adding a worker does not pay for its start-up. */
   minRangeSize?: number;
   maxWorkers?: number;
 }
 
-const driverPath = createRequire(import.meta.url).resolve('better-sqlite3');
-
 function verifyRange(options: VerifyOptions, lo: number, hi: number): Promise<RangeResult> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(VERIFY_WORKER_SOURCE, {
-      eval: true,
-      workerData: {
-        driverPath,
-        nativeBinding: options.nativeBinding ?? null,
-        file: options.file,
-        sql: VERIFY_RANGE_SQL,
-        lo,
-        hi,
-      },
+    const worker = startSqliteWorker(VERIFY_WORKER_SOURCE, options, {
+      sql: VERIFY_RANGE_SQL,
+      lo,
+      hi,
     });
     let settled = false;
     worker.once('message', (message: RangeResult) => {
@@ -74,7 +61,8 @@ export async function verifyChain(
   if (head.seq === 0) return { ok: true, count: 0, head, elapsedMs: elapsed() };
 
   const minRange = options.minRangeSize ?? 50_000;
-  const maxWorkers = options.maxWorkers ?? Math.min(8, Math.max(1, availableParallelism()));
+  // Two threads per core: ranges finish unevenly, and the spare thread keeps each core busy.
+  const maxWorkers = options.maxWorkers ?? Math.min(8, 2 * Math.max(1, availableParallelism()));
   const workers = Math.max(1, Math.min(maxWorkers, Math.ceil(head.seq / minRange)));
   const bounds = Array.from({ length: workers }, (_, i) => ({
     lo: Math.floor((i * head.seq) / workers) + 1,

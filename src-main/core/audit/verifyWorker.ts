@@ -1,8 +1,6 @@
 /**
- * Source of the worker that verifies one seq range of the chain. It is plain
- * JavaScript evaluated with `new Worker(source, { eval: true })` so that it
- * runs the same under tsx, vitest and the bundled Electron main process, where
- * no separate worker file exists.
+ * Source of the worker that verifies one seq range of the chain (run by
+ * startSqliteWorker, which opens `db`).
  *
  * For each row, in seq order, it checks that the seq is the next one (else the
  * record is missing), that prev_hash equals the previous row's hash (else the
@@ -11,12 +9,7 @@
  * by the caller against the previous range.
  */
 export const VERIFY_WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
 const crypto = require('node:crypto');
-const Database = require(workerData.driverPath);
-const options = { readonly: true, fileMustExist: true };
-if (workerData.nativeBinding) options.nativeBinding = workerData.nativeBinding;
-const db = new Database(workerData.file, options);
 const sha256 = typeof crypto.hash === 'function'
   ? (text) => crypto.hash('sha256', text, 'hex')
   : (text) => crypto.createHash('sha256').update(text, 'utf8').digest('hex');

@@ -2,7 +2,7 @@ import type { Writable } from 'node:stream';
 import type { AuditFilter } from '../../../../src-preload/contract';
 import type { AuditLog } from '../auditLog';
 import { canonicalJson } from '../canonicalJson';
-import { JSONL_LINE_SQL } from '../chainSql';
+import { formattedSegments } from './segments';
 import { endStream, writeChunk } from './stream';
 import type { ExportOptions, ExportSummary } from './types';
 
@@ -10,7 +10,9 @@ import type { ExportOptions, ExportSummary } from './types';
  * Writes a JSON Lines export and ends `out`. The first line describes the
  * export: {"sluice_audit_export":{chain_head, filter, generated_at, records,
  * verification, version}}. Every other line is one record with all its
- * columns (see JSONL_LINE_SQL), oldest first.
+ * columns, oldest first (see exportWorker.ts). Dropping "hash" and
+ * "prev_hash" from a line leaves the record's canonical JSON, so anyone can
+ * re-check the chain from an unfiltered export.
  */
 export async function writeJsonl(
   log: AuditLog,
@@ -34,9 +36,15 @@ export async function writeJsonl(
   };
   await writeChunk(out, `${canonicalJson(header)}\n`);
   let written = 0;
-  for (const page of log.textPages(JSONL_LINE_SQL, filter, head.seq)) {
+  for await (const page of formattedSegments(
+    log.workerDatabase(),
+    'jsonl',
+    filter,
+    head,
+    options,
+  )) {
     written += page.count;
-    await writeChunk(out, page.text);
+    for (const chunk of page.chunks) await writeChunk(out, chunk);
   }
   await endStream(out);
   return { records: written, listed: written, head };

@@ -29,7 +29,7 @@ const COLUMNS = [
 
 /** The standard PDF fonts only cover Latin-1; anything else prints as '?'. */
 function printable(text: string): string {
-  return text.replace(/[^\x20-\x7E\xA0-\xFF]/g, '?');
+  return text.replace(/\s+/g, ' ').replace(/[^\x20-\x7E\xA0-\xFF]/g, '?');
 }
 
 export function describeVerification(result: AuditVerifyResult | undefined): string {

@@ -3,7 +3,7 @@ import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 
 /** Writes one chunk and waits for the stream to drain when its buffer is full. */
-export async function writeChunk(out: Writable, chunk: string): Promise<void> {
+export async function writeChunk(out: Writable, chunk: string | Buffer): Promise<void> {
   if (!out.write(chunk)) await once(out, 'drain');
 }
 

@@ -1,7 +1,8 @@
 import type { AuditHead, AuditVerifyResult } from '../../../../src-preload/contract';
 import type { AuditOperator } from '../record';
+import type { SegmentOptions } from './segments';
 
-export interface ExportOptions {
+export interface ExportOptions extends SegmentOptions {
   /**
    * The chain head the export is a snapshot of: only records up to head.seq are
    * written and the head's hash is printed in the file. Defaults to the head at

@@ -1,0 +1,149 @@
+import { availableParallelism } from 'node:os';
+import type { Worker } from 'node:worker_threads';
+import type { AuditFilter, AuditHead } from '../../../../src-preload/contract';
+import { filterSql } from '../filterSql';
+import { AUDIT_COLUMNS, HASHED_FIELDS } from '../record';
+import { startSqliteWorker, type WorkerDatabase } from '../sqliteWorker';
+import { EXPORT_WORKER_SOURCE } from './exportWorker';
+
+export interface SegmentOptions {
+  /** Seq numbers per unit of work: one formatted text of at most this many records. */
+  segmentSize?: number;
+  /** Worker threads; defaults to the cores available, at most 4. */
+  workers?: number;
+}
+
+/** JSON Lines keys, sorted, with the index of their column in AUDIT_COLUMNS. */
+const JSONL_FIELDS = [
+  ...HASHED_FIELDS,
+  { column: 'hash', kind: 'text' } as const,
+  { column: 'prev_hash', kind: 'text' } as const,
+]
+  .sort((a, b) => (a.column < b.column ? -1 : 1))
+  .map((field) => ({
+    key: field.column,
+    kind: field.kind,
+    index: (AUDIT_COLUMNS as readonly string[]).indexOf(field.column),
+  }));
+
+export interface Formatted {
+  /** UTF-8 bytes of the segment's lines, in order. */
+  chunks: Buffer[];
+  count: number;
+}
+
+/** What the export worker posts: filled buffers (moved, not copied) and how much of each is used. */
+interface WorkerAnswer {
+  id: number;
+  chunks: ArrayBuffer[];
+  lengths: number[];
+  count: number;
+}
+
+interface Deferred {
+  promise: Promise<Formatted>;
+  resolve(value: Formatted): void;
+  reject(error: unknown): void;
+}
+
+function deferred(): Deferred {
+  let resolve!: (value: Formatted) => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<Formatted>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  // Failures are observed when the segment's turn comes; never unhandled before.
+  promise.catch(() => undefined);
+  return { promise, resolve, reject };
+}
+
+/**
+ * The records matching `filter` up to `head.seq`, formatted as CSV or JSON
+ * Lines by worker threads, yielded in seq order one segment at a time. Workers
+ * format segments in parallel but never run more than two segments per worker
+ * ahead of what the consumer has taken, so memory stays bounded however slow
+ * the destination is, and the main thread does no formatting at all.
+ */
+export async function* formattedSegments(
+  database: WorkerDatabase,
+  format: 'csv' | 'jsonl',
+  filter: AuditFilter,
+  head: AuditHead,
+  options: SegmentOptions = {},
+): AsyncGenerator<Formatted> {
+  const segmentSize = options.segmentSize ?? 10_000;
+  const segments: { lo: number; hi: number }[] = [];
+  for (let lo = 0; lo < head.seq; lo += segmentSize) {
+    segments.push({ lo, hi: Math.min(lo + segmentSize, head.seq) });
+  }
+  if (segments.length === 0) return;
+
+  const { where, params } = filterSql(filter);
+  const data = {
+    sql: `SELECT ${AUDIT_COLUMNS.join(', ')} FROM audit_log WHERE seq > ? AND seq <= ? AND ${where} ORDER BY seq`,
+    params,
+    format,
+    headHash: head.hash,
+    jsonlFields: JSONL_FIELDS,
+  };
+  const wanted = options.workers ?? Math.min(4, availableParallelism());
+  const count = Math.max(1, Math.min(wanted, segments.length));
+  // A result is dropped once yielded so finished segments do not pile up in memory.
+  const results: (Deferred | undefined)[] = segments.map(() => deferred());
+  const idle: Worker[] = [];
+  const workers: Worker[] = [];
+  const lookahead = count * 2;
+  let nextToAssign = 0;
+  let nextToYield = 0;
+  let failure: unknown = null;
+
+  const fail = (error: unknown) => {
+    failure ??= error;
+    for (const result of results) result?.reject(failure);
+  };
+  const assign = () => {
+    while (
+      failure === null &&
+      idle.length > 0 &&
+      nextToAssign < segments.length &&
+      nextToAssign < nextToYield + lookahead
+    ) {
+      const worker = idle.pop()!;
+      const segment = segments[nextToAssign]!;
+      worker.postMessage({ id: nextToAssign, lo: segment.lo, hi: segment.hi });
+      nextToAssign += 1;
+    }
+  };
+
+  try {
+    for (let i = 0; i < count; i += 1) {
+      const worker = startSqliteWorker(EXPORT_WORKER_SOURCE, database, data);
+      workers.push(worker);
+      idle.push(worker);
+      worker.on('message', (message: WorkerAnswer) => {
+        results[message.id]?.resolve({
+          chunks: message.chunks.map((bytes, i) => Buffer.from(bytes, 0, message.lengths[i])),
+          count: message.count,
+        });
+        idle.push(worker);
+        assign();
+      });
+      worker.on('error', fail);
+      worker.on('exit', (code) => {
+        if (nextToYield < segments.length)
+          fail(new Error(`export worker exited with code ${code}`));
+      });
+    }
+    while (nextToYield < segments.length) {
+      assign();
+      const formatted = await results[nextToYield]!.promise;
+      results[nextToYield] = undefined;
+      nextToYield += 1;
+      if (formatted.count > 0) yield formatted;
+    }
+  } finally {
+    nextToYield = segments.length;
+    await Promise.all(workers.map((worker) => worker.terminate()));
+  }
+}
