@@ -7,7 +7,7 @@
  * inserts of the same rows into the same table without hashing, and the
  * sqlite3 tool's own CSV export of the table.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -92,6 +92,12 @@ function verdict(ok: boolean): string {
 async function timeAsync<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
   const started = performance.now();
   const value = await fn();
+  return { ms: performance.now() - started, value };
+}
+
+function timeSync<T>(fn: () => T): { ms: number; value: T } {
+  const started = performance.now();
+  const value = fn();
   return { ms: performance.now() - started, value };
 }
 
@@ -256,11 +262,12 @@ export async function run(args: string[]): Promise<void> {
         `${page.records.length} records${page.nextCursor && page.records.length < 100 ? ', partial page (search continues with the cursor)' : ''}`,
       );
     }
-    try {
-      execFileSync('sqlite3', ['--version'], { stdio: 'ignore' });
-    } catch {
-      // already reported by the CLI baseline
-    }
+    const facets = timeSync(() => log.facets());
+    line(
+      'facets (filter pickers)',
+      `${facets.ms.toFixed(1)} ms`,
+      `${facets.value.actions.length} actions, ${facets.value.operators.length} operators`,
+    );
     console.log(`\nload average at end: ${load()}`);
   } finally {
     db.close();

@@ -81,23 +81,29 @@ export const HASHED_FIELDS = [
 
 type HashedRow = Omit<AuditRow, 'prev_hash' | 'hash'>;
 
+function quoted(value: string | null): string {
+  return value === null ? 'null' : JSON.stringify(value);
+}
+
 /**
  * The canonical JSON of a record (see canonicalJson.ts): an object of the
  * HASHED_FIELDS with sorted keys. JSON columns are stored in canonical form, so
  * splicing their text in yields the canonical form of the whole record.
+ * Written out field by field because every append runs it; the test
+ * "builds the same canonical JSON inside SQLite as in JavaScript" holds it to
+ * HASHED_FIELDS, from which the verifier's SQL is generated.
  */
 export function canonicalRecordJson(row: HashedRow): string {
-  let out = '{';
-  for (let i = 0; i < HASHED_FIELDS.length; i += 1) {
-    const field = HASHED_FIELDS[i]!;
-    const value = row[field.column];
-    out += `${i === 0 ? '' : ','}"${field.column}":`;
-    if (value === null) out += 'null';
-    else if (field.kind === 'json') out += value as string;
-    else if (field.kind === 'integer') out += String(value);
-    else out += JSON.stringify(value);
-  }
-  return `${out}}`;
+  return (
+    `{"action":${quoted(row.action)},"after_json":${row.after_json ?? 'null'}` +
+    `,"before_json":${row.before_json ?? 'null'},"display_name":${quoted(row.display_name)}` +
+    `,"environment_id":${quoted(row.environment_id)}` +
+    `,"environment_name":${quoted(row.environment_name)},"error_code":${quoted(row.error_code)}` +
+    `,"host_name":${quoted(row.host_name)},"job_id":${quoted(row.job_id)}` +
+    `,"os_user":${quoted(row.os_user)},"parameters":${row.parameters}` +
+    `,"reason":${quoted(row.reason)},"result":${quoted(row.result)},"seq":${row.seq}` +
+    `,"targets":${row.targets},"time":${quoted(row.time)}}`
+  );
 }
 
 /** hash = lowercase hex SHA-256 of the UTF-8 bytes of prev_hash followed by the canonical record JSON. */
