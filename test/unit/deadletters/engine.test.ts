@@ -49,7 +49,7 @@ const plan: JobPlan = {
   notes: [],
 };
 
-let cleanups: (() => void)[] = [];
+const cleanups: (() => void)[] = [];
 afterEach(() => {
   for (const cleanup of cleanups.splice(0)) cleanup();
 });
