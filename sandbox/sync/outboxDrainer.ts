@@ -15,6 +15,13 @@ export interface OutboxDrainerOptions {
   batchSize?: number;
   /** Fallback poll when no notification arrives (lost LISTEN connection, missed event). */
   pollIntervalMs?: number;
+  /**
+   * How long a wake-up waits for more commits before draining (Kafka's
+   * linger.ms): fewer, larger record batches. The broker hands a consumer
+   * about one record batch per partition per fetch, so batch size is what
+   * sync throughput scales with.
+   */
+  lingerMs?: number;
   logger?: Logger;
 }
 
@@ -36,6 +43,7 @@ export class OutboxDrainer {
   private readonly topic: string;
   private readonly batchSize: number;
   private readonly pollIntervalMs: number;
+  private readonly lingerMs: number;
   private readonly logger: Logger;
   private listener: pg.Client | null = null;
   private timer: NodeJS.Timeout | null = null;
@@ -49,6 +57,7 @@ export class OutboxDrainer {
     this.topic = options.topic ?? SYNC_TOPIC;
     this.batchSize = options.batchSize ?? 500;
     this.pollIntervalMs = options.pollIntervalMs ?? 1000;
+    this.lingerMs = options.lingerMs ?? 200;
     this.logger = options.logger ?? silentLogger;
   }
 
@@ -115,6 +124,7 @@ export class OutboxDrainer {
   }
 
   private async drainAll(): Promise<void> {
+    if (this.lingerMs > 0) await sleep(this.lingerMs, this.stopSignal.signal);
     try {
       while (!this.stopped && (await this.drainBatch()) === this.batchSize);
       this.failures = 0;

@@ -25,6 +25,8 @@ export interface SyncConsumerOptions {
   sessionTimeoutMs?: number;
   /** Messages handled per database round trip. */
   chunkSize?: number;
+  /** Partitions processed at the same time. */
+  concurrency?: number;
   logger?: Logger;
 }
 
@@ -59,6 +61,7 @@ export class SyncConsumer {
   private readonly maxAttempts: number;
   private readonly retryBaseMs: number;
   private readonly chunkSize: number;
+  private readonly concurrency: number;
   private readonly logger: Logger;
   private readonly stopSignal = new AbortController();
   private isPaused = false;
@@ -71,6 +74,7 @@ export class SyncConsumer {
     this.maxAttempts = options.maxAttempts ?? 3;
     this.retryBaseMs = options.retryBaseMs ?? 200;
     this.chunkSize = options.chunkSize ?? 250;
+    this.concurrency = options.concurrency ?? 3;
     this.logger = options.logger ?? silentLogger;
     const sessionTimeout = options.sessionTimeoutMs ?? 30_000;
     this.consumer = options.kafka.consumer({
@@ -98,6 +102,9 @@ export class SyncConsumer {
     );
     await this.consumer.run({
       eachBatchAutoResolve: false,
+      // Partitions are independent: overlapping their database round trips is most of the throughput.
+      partitionsConsumedConcurrently: this.concurrency,
+      autoCommitInterval: 1000,
       eachBatch: (payload) => this.handleBatch(payload),
     });
   }
@@ -136,7 +143,23 @@ export class SyncConsumer {
       const done = await this.handleChunk(batch.topic, batch.partition, chunk, control);
       if (!done) return;
       for (const message of chunk) resolveOffset(message.offset);
-      await commitOffsetsIfNecessary();
+      const last = chunk[chunk.length - 1]!;
+      if (start + this.chunkSize >= batch.messages.length && batch.offsetLag() === '0') {
+        // Caught up with the partition: commit now, so a drained group reads zero lag.
+        await commitOffsetsIfNecessary({
+          topics: [
+            {
+              topic: batch.topic,
+              partitions: [
+                { partition: batch.partition, offset: String(BigInt(last.offset) + 1n) },
+              ],
+            },
+          ],
+        });
+      } else {
+        // Behind: at most one commit a second (autoCommitInterval), not one per chunk.
+        await commitOffsetsIfNecessary();
+      }
       await heartbeat();
     }
   }
