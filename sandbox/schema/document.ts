@@ -73,6 +73,15 @@ function idOf(candidate: unknown): string {
   return randomUUID();
 }
 
+/** The entry's own id when a lossy decoding still parses: keeps the envelope traceable to its write. */
+function idOfUndecodable(raw: Buffer): string {
+  try {
+    return idOf(JSON.parse(raw.toString('utf8')));
+  } catch {
+    return randomUUID();
+  }
+}
+
 /** Checks an already-parsed write against the document schema. */
 export function validateWrite(candidate: unknown): Validation {
   const shape = describeShape(candidate);
@@ -116,7 +125,7 @@ export function parseEntry(raw: Buffer): Validation {
       ok: false,
       errorClass: 'InvalidEncoding',
       message: `entry is not valid UTF-8: byte 0x${raw[bad]!.toString(16).padStart(2, '0')} at offset ${bad}`,
-      id: randomUUID(),
+      id: idOfUndecodable(raw),
     };
   }
   const text = raw.toString('utf8');

@@ -168,7 +168,10 @@ describe('worker', () => {
     expect(array?.error_message).toBe('value: value must be a JSON object');
     const encoded = byClass.get('InvalidEncoding')![0]!;
     expect(encoded.payload_encoding).toBe('base64');
-    expect(Buffer.from(encoded.payload as string, 'base64').includes(0xe9)).toBe(true);
+    const bytes = Buffer.from(encoded.payload as string, 'base64');
+    expect(bytes.includes(0xe9)).toBe(true);
+    // The envelope keeps the write's own id even though the entry could not be decoded.
+    expect(encoded.id).toBe(/"id":"([^"]+)"/.exec(bytes.toString('latin1'))?.[1]);
   });
 
   it('retries a transient database failure with exponential backoff, then stores the write', async () => {
