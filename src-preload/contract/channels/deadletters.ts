@@ -64,6 +64,7 @@ export const redisSourceSettingsSchema = z.object({
   /** Which end producers push new dead letters to (LPUSH: head). Oldest entries replay first. */
   pushSide: listSideSchema.default('head'),
   /**
+   * Envelope format only (raw entries are always pushed byte for byte):
    * json-fields: a payload that is a JSON object gets "x-sluice-replay-id" and
    * "x-sluice-origin" members; anything else is pushed byte for byte.
    * none: every payload is pushed byte for byte (the replay id stays in the job journal).

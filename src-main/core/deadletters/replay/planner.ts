@@ -31,8 +31,10 @@ export function targetFor(
   return request.target.kind === 'original' ? snapshot.originalTarget : request.target;
 }
 
+/** Raw entries are the bytes their consumer expects: they are never marked. */
 function markingFor(view: DeadLetterSourceView): 'json-fields' | 'none' {
-  return view.settings.kind === 'redis' ? view.settings.replayMarking : 'json-fields';
+  if (view.settings.kind !== 'redis') return 'json-fields';
+  return view.settings.format === 'raw' ? 'none' : view.settings.replayMarking;
 }
 
 /** The exact bytes and headers one entry is delivered with. */
