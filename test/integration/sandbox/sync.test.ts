@@ -4,6 +4,7 @@ import { SYNC_DLQ_TOPIC, SYNC_GROUP, SYNC_TOPIC } from '../../../sandbox/common/
 import { startSandbox } from '../../../sandbox/pipeline';
 import type { Sandbox } from '../../../sandbox/pipeline';
 import { countSyncGap } from '../../../sandbox/schema/syncGap';
+import { BackupPoller } from '../../../sandbox/sync/backupPoller';
 import { groupLag } from '../../../sandbox/sync/lag';
 import { http, postWrite, waitFor } from './helpers';
 
@@ -182,7 +183,6 @@ describe('sync path', () => {
     await sandbox.pool.query(
       `INSERT INTO documents (id, body, updated_at) VALUES ('lost-1', '{"title": "lost"}', now() - interval '5 minutes')`,
     );
-    const { BackupPoller } = await import('../../../sandbox/sync/backupPoller');
     const poller = new BackupPoller({
       pool: sandbox.pool,
       publisher: sandbox.publisher,
