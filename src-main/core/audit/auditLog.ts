@@ -10,7 +10,7 @@ import {
   type AuditVerifyResult,
 } from '../../../src-preload/contract';
 import type { Db } from '../store/database';
-import { filterSql } from './filterSql';
+import { filterSql, type FilterCondition } from './filterSql';
 import {
   AUDIT_COLUMNS,
   SUMMARY_COLUMNS,
@@ -31,6 +31,8 @@ export interface AuditLogOptions {
   nativeBinding?: string;
   /** How long one query page may search before returning what it found. */
   queryBudgetMs?: number;
+  /** Seq numbers one query step covers (default QUERY_WINDOW). */
+  queryWindow?: number;
 }
 
 /** Rows one query step covers: small enough to stay interactive without an index. */
@@ -102,22 +104,26 @@ export class AuditLog {
   }
 
   /**
-   * Newest first, below `cursor`. The search walks the log in windows of seq
-   * numbers so a filter no index serves (a target substring) or one that
-   * matches rarely still answers within the time budget: the page then holds
-   * what was found and a cursor to continue from.
+   * Newest first, below `cursor`. Each indexed condition first bounds the seq
+   * range on its own (the newest and oldest record it matches: a cheap index
+   * probe), then the search walks that range in windows of seq numbers, so a
+   * filter no index serves (a target substring) or a rare combination still
+   * answers within the time budget: the page then holds what was found and a
+   * cursor to continue from.
    */
   query(filter: AuditFilter, cursor: number | undefined, limit: number): AuditPage {
-    const { where, params } = filterSql(filter);
+    const { where, params, conditions } = filterSql(filter);
     const statement = this.cachedStatement(
       `SELECT ${SUMMARY_COLUMNS.join(', ')} FROM audit_log WHERE seq >= ? AND seq < ? AND ${where} ORDER BY seq DESC LIMIT ?`,
     );
     const budget = this.options.queryBudgetMs ?? 150;
     const started = performance.now();
     const records: AuditPage['records'] = [];
-    let upper = cursor ?? this.head().seq + 1;
-    while (upper > 1 && records.length < limit) {
-      const lower = Math.max(1, upper - QUERY_WINDOW);
+    const bounds = this.seqBounds(conditions, cursor ?? this.head().seq + 1);
+    if (!bounds) return { records, nextCursor: null };
+    let upper = bounds.hi + 1;
+    while (upper > bounds.lo && records.length < limit) {
+      const lower = Math.max(bounds.lo, upper - (this.options.queryWindow ?? QUERY_WINDOW));
       const rows = statement.all(lower, upper, ...params, limit - records.length) as SummaryRow[];
       for (const row of rows) records.push(rowToSummary(row));
       if (records.length >= limit) {
@@ -127,7 +133,47 @@ export class AuditLog {
       upper = lower;
       if (performance.now() - started > budget) break;
     }
-    return { records, nextCursor: upper > 1 ? upper : null };
+    return { records, nextCursor: upper > bounds.lo ? upper : null };
+  }
+
+  /**
+   * The seq range [lo, hi] below `below` that can hold matches: every record
+   * matching the whole filter matches each condition, so it lies between the
+   * oldest and newest match of each. Null when some condition matches nothing.
+   */
+  private seqBounds(
+    conditions: FilterCondition[],
+    below: number,
+  ): { lo: number; hi: number } | null {
+    let lo = 1;
+    let hi = below - 1;
+    const time = conditions.filter((c) => c.kind === 'time');
+    const probes = conditions.filter((c) => c.kind === 'equality');
+    if (time.length > 0) {
+      probes.push({
+        sql: time.map((c) => c.sql).join(' AND '),
+        params: time.flatMap((c) => c.params),
+        kind: 'time',
+      });
+    }
+    for (const probe of probes) {
+      // A time range is answered from the time index alone; seq is clamped here.
+      const newest = this.cachedStatement(
+        probe.kind === 'time'
+          ? `SELECT max(seq) FROM audit_log WHERE ${probe.sql}`
+          : `SELECT max(seq) FROM audit_log WHERE seq < ? AND ${probe.sql}`,
+      )
+        .pluck()
+        .get(...(probe.kind === 'time' ? [] : [below]), ...probe.params) as number | null;
+      const oldest = this.cachedStatement(`SELECT min(seq) FROM audit_log WHERE ${probe.sql}`)
+        .pluck()
+        .get(...probe.params) as number | null;
+      if (newest === null || oldest === null) return null;
+      hi = Math.min(hi, newest);
+      lo = Math.max(lo, oldest);
+      if (lo > hi) return null;
+    }
+    return hi >= lo ? { lo, hi } : null;
   }
 
   /** Distinct actions, operators and environments, for filter pickers. */

@@ -1,9 +1,17 @@
 import type { AuditFilter } from '../../../src-preload/contract';
 
+export interface FilterCondition {
+  sql: string;
+  params: (string | number)[];
+  /** equality: served by an index with seq as its last key; time: a range of the time index. */
+  kind: 'equality' | 'time' | 'substring';
+}
+
 export interface FilterSql {
   /** Conditions joined with AND; "1" when the filter is empty. */
   where: string;
   params: (string | number)[];
+  conditions: FilterCondition[];
 }
 
 function escapeLike(text: string): string {
@@ -20,41 +28,34 @@ function utcIso(value: string): string {
  * JSON (LIKE is case-insensitive for ASCII), which callers bound by seq window.
  */
 export function filterSql(filter: AuditFilter): FilterSql {
-  const conditions: string[] = [];
-  const params: (string | number)[] = [];
+  const conditions: FilterCondition[] = [];
+  const equal = (column: string, value: string | undefined) => {
+    if (value !== undefined)
+      conditions.push({ sql: `${column} = ?`, params: [value], kind: 'equality' });
+  };
   if (filter.from !== undefined) {
-    conditions.push('time >= ?');
-    params.push(utcIso(filter.from));
+    conditions.push({ sql: 'time >= ?', params: [utcIso(filter.from)], kind: 'time' });
   }
   if (filter.to !== undefined) {
-    conditions.push('time < ?');
-    params.push(utcIso(filter.to));
+    conditions.push({ sql: 'time < ?', params: [utcIso(filter.to)], kind: 'time' });
   }
-  if (filter.operator !== undefined) {
-    conditions.push('os_user = ?');
-    params.push(filter.operator);
-  }
-  if (filter.environment !== undefined) {
-    conditions.push('environment_id = ?');
-    params.push(filter.environment);
-  }
-  if (filter.action !== undefined) {
-    conditions.push('action = ?');
-    params.push(filter.action);
-  }
-  if (filter.result !== undefined) {
-    conditions.push('result = ?');
-    params.push(filter.result);
-  }
-  if (filter.jobId !== undefined) {
-    conditions.push('job_id = ?');
-    params.push(filter.jobId);
-  }
+  equal('os_user', filter.operator);
+  equal('environment_id', filter.environment);
+  equal('action', filter.action);
+  equal('result', filter.result);
+  equal('job_id', filter.jobId);
   if (filter.target !== undefined) {
-    conditions.push("targets LIKE ? ESCAPE '\\'");
-    params.push(`%${escapeLike(filter.target)}%`);
+    conditions.push({
+      sql: "targets LIKE ? ESCAPE '\\'",
+      params: [`%${escapeLike(filter.target)}%`],
+      kind: 'substring',
+    });
   }
-  return { where: conditions.length > 0 ? conditions.join(' AND ') : '1', params };
+  return {
+    where: conditions.length > 0 ? conditions.map((c) => c.sql).join(' AND ') : '1',
+    params: conditions.flatMap((c) => c.params),
+    conditions,
+  };
 }
 
 /** Filter as plain words, for report headers. */
