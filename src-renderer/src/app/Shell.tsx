@@ -7,10 +7,14 @@ import { useSelectedEnvironment } from './SelectedEnvironment';
 import { useAppliedTheme } from './theme';
 import { useHashRoute } from './useHashRoute';
 import { AuditPage } from '../pages/audit/AuditPage';
+import { LagPage } from '../pages/lag/LagPage';
+import { MonitoringLive } from '../pages/monitoring/MonitoringLive';
 import { OverviewPage } from '../pages/OverviewPage';
 import { PlannedPage, isPlannedPage } from '../pages/PlannedPage';
+import { QueuesPage } from '../pages/queues/QueuesPage';
 import { RunbooksPage } from '../pages/runbooks/RunbooksPage';
 import { SettingsPage } from '../pages/settings/SettingsPage';
+import { SyncGapsPage } from '../pages/sync-gaps/SyncGapsPage';
 import { useUpdateSettings } from '../queries/app';
 import type { Settings } from '../../../src-preload/contract';
 
@@ -18,6 +22,9 @@ function CurrentPage({ page, navigate }: { page: PageId; navigate: (page: PageId
   if (page === 'settings') return <SettingsPage />;
   if (page === 'runbooks') return <RunbooksPage />;
   if (page === 'audit') return <AuditPage />;
+  if (page === 'queues') return <QueuesPage />;
+  if (page === 'lag') return <LagPage />;
+  if (page === 'sync-gaps') return <SyncGapsPage />;
   if (isPlannedPage(page)) return <PlannedPage page={page} />;
   return <OverviewPage onOpenSettings={() => navigate('settings')} />;
 }
@@ -49,6 +56,7 @@ export function Shell() {
 
   return (
     <div className="shell">
+      <MonitoringLive />
       <EnvironmentBar />
       <header className="header">
         <span className="brand">Sluice</span>

@@ -2,6 +2,7 @@ import { ColourChip, EnvironmentFlags } from '../components/EnvironmentFlags';
 import { EmptyState, ErrorPanel, Loading } from '../components/Panels';
 import { useAppInfo } from '../queries/app';
 import { useEnvironments } from '../queries/environments';
+import { MonitoringOverview } from './overview/MonitoringOverview';
 import { serviceSummaries } from './serviceSummary';
 
 export function OverviewPage({ onOpenSettings }: { onOpenSettings: () => void }) {
@@ -55,6 +56,7 @@ export function OverviewPage({ onOpenSettings }: { onOpenSettings: () => void })
           </tbody>
         </table>
       ) : null}
+      {environments.data && environments.data.length > 0 ? <MonitoringOverview /> : null}
       {info.data ? (
         <p className="muted app-facts">
           Sluice {info.data.version} · {info.data.mode === 'browser' ? 'browser mode' : 'desktop'} ·
