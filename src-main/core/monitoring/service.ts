@@ -1,7 +1,6 @@
 import {
   SluiceError,
   type Alert,
-  type EnvironmentDraft,
   type EnvironmentView,
   type HistoryMetric,
   type HistoryResult,
@@ -10,10 +9,8 @@ import {
   type MonitoringSnapshot,
   type OverviewRow,
   type PartitionRow,
-  type ServiceKind,
   type SourceHealth,
 } from '../../../src-preload/contract';
-import { resolveConnectionConfig } from '../environments/connectionConfig';
 import type { EnvironmentService } from '../environments/service';
 import type { Logger } from '../log/logger';
 import type { EventBus } from '../rpc/eventBus';
@@ -26,12 +23,8 @@ import {
   withRuleIds,
   type ParsedConfigInput,
 } from './configRepository';
-import {
-  EnvironmentMonitor,
-  SOURCES,
-  type MonitorConnections,
-  type Resolved,
-} from './environmentMonitor';
+import { resolveMonitorConnections } from './connections';
+import { EnvironmentMonitor, SOURCES } from './environmentMonitor';
 import { HistoryQuery } from './history/historyQuery';
 import { HistoryRetention, type RetentionOptions } from './history/retention';
 import { SampleStore } from './history/sampleStore';
@@ -59,30 +52,6 @@ interface Running {
   monitor: EnvironmentMonitor;
   alerts: EnvironmentAlerts;
   config: MonitoringConfig;
-}
-
-function draftOf(view: EnvironmentView): EnvironmentDraft {
-  return {
-    id: view.id,
-    name: view.name,
-    colour: view.colour,
-    readOnly: view.readOnly,
-    production: view.production,
-    redisUrl: view.redisUrl,
-    postgresUrl: view.postgresUrl,
-    kafka: view.kafka
-      ? {
-          brokers: view.kafka.brokers,
-          clientId: view.kafka.clientId,
-          ssl: view.kafka.ssl,
-          sslRejectUnauthorized: view.kafka.sslRejectUnauthorized,
-          // No password given: the stored one is used.
-          sasl: view.kafka.sasl
-            ? { mechanism: view.kafka.sasl.mechanism, username: view.kafka.sasl.username }
-            : null,
-        }
-      : null,
-  };
 }
 
 const sum = (values: (number | null)[]): number | null => {
@@ -167,7 +136,7 @@ export class MonitoringService {
       throw error;
     }
     if (!config || this.closed) return;
-    const connections = await this.connectionsOf(view);
+    const connections = await resolveMonitorConnections(this.options.environments, view);
     const alerts = new EnvironmentAlerts(environmentId, view.name, config.alerts, {
       repository: this.alertRepository,
       events: this.options.events,
@@ -219,30 +188,6 @@ export class MonitoringService {
     }
   }
 
-  private async connectionsOf(view: EnvironmentView): Promise<MonitorConnections> {
-    const draft = draftOf(view);
-    const resolve = async <K extends ServiceKind>(kind: K): Promise<Resolved<never>> => {
-      try {
-        const resolved = await resolveConnectionConfig(this.options.environments, draft, kind);
-        if (resolved === null)
-          return { config: null, reason: `no ${kind} connection in this environment` };
-        return { config: resolved.config as never };
-      } catch (error) {
-        const message =
-          error instanceof SluiceError
-            ? error.message
-            : 'the connection settings could not be read';
-        return { config: null, reason: message };
-      }
-    };
-    const [redis, kafka, postgres] = await Promise.all([
-      resolve('redis'),
-      resolve('kafka'),
-      resolve('postgres'),
-    ]);
-    return { redis, kafka, postgres };
-  }
-
   // -- configuration ---------------------------------------------------------
 
   getConfig(environmentId: string): MonitoringConfig | null {
@@ -292,13 +237,13 @@ export class MonitoringService {
     return this.running.get(environmentId)?.monitor ?? null;
   }
 
-  private idleHealth(reason: string): SourceHealth[] {
+  private idleHealth(configured: boolean): SourceHealth[] {
     return SOURCES.map((source) => ({
       source,
-      state: 'not-configured',
+      state: configured ? 'starting' : 'not-configured',
       since: null,
-      cause: 'not-configured',
-      message: reason,
+      cause: configured ? null : 'not-configured',
+      message: configured ? null : 'monitoring is not configured',
       lastSampleAt: null,
       lastDurationMs: null,
       intervalMs: 0,
@@ -315,9 +260,7 @@ export class MonitoringService {
     return {
       environmentId,
       configured,
-      sources: monitor
-        ? monitor.health()
-        : this.idleHealth(configured ? 'starting' : 'monitoring is not configured'),
+      sources: monitor ? monitor.health() : this.idleHealth(configured),
       queues: monitor?.queueRows() ?? [],
       streams: monitor?.streamRows() ?? [],
       kafka: monitor?.kafkaSnapshot() ?? null,

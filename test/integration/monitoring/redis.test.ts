@@ -1,6 +1,7 @@
 import Redis from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRedis, type RedisServer } from '../../../sandbox/servers';
+import { environmentInputSchema } from '../../../src-preload/contract';
 import { startMonitoringHarness, waitFor, type MonitoringHarness } from './harness';
 
 const PASSWORD = 'monitor-secret';
@@ -172,5 +173,65 @@ describe('Redis monitor', () => {
     expect(health.message).toMatch(new RegExp(`127\\.0\\.0\\.1:${server.port}`));
     expect(JSON.stringify(harness.snapshot(environmentId))).not.toContain(PASSWORD);
     expect(health.since).not.toBeNull();
+
+    // Fixing the environment's password restarts its monitors, which then connect.
+    const view = await harness.environments.get(environmentId);
+    await harness.environments.save(
+      environmentInputSchema.parse({
+        id: environmentId,
+        name: view.name,
+        colour: view.colour,
+        redisUrl: `redis://:${PASSWORD}@127.0.0.1:${server.port}`,
+      }),
+      true,
+    );
+    await waitFor(
+      'the redis source to come up after the fix',
+      () => harness.snapshot(environmentId).sources.find((s) => s.source === 'redis')!.state,
+      (state) => state === 'up',
+    );
+  });
+
+  it('removing an environment stops its monitors and drops its configuration and alerts', async () => {
+    const environmentId = await harness.addEnvironment({
+      name: 'short-lived',
+      redisUrl: `redis://:${PASSWORD}@127.0.0.1:${server.port}`,
+    });
+    await harness.configure(environmentId, {
+      pollIntervalMs: 1000,
+      redis: { queues: [{ key: 'plain_queue' }] },
+      alerts: [{ kind: 'queue-depth', above: 0, forSeconds: 0 }],
+    });
+    await waitFor(
+      'an alert on the non-empty queue',
+      () => harness.service.listAlerts({ environmentId, states: ['open'], limit: 5 }).length,
+      (n) => n === 1,
+    );
+    const monitor = harness.service.monitor(environmentId)!;
+    await harness.environments.remove(environmentId);
+    await waitFor(
+      'the monitor to go',
+      () => harness.service.monitor(environmentId),
+      (m) => m === null,
+    );
+    expect(monitor.poller('redis')!.currentHealth().lastSampleAt).not.toBeNull();
+    const samplesAfter = harness.emitted.filter(
+      (e) => (e.payload as { environmentId?: string }).environmentId === environmentId,
+    ).length;
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(
+      harness.emitted.filter(
+        (e) => (e.payload as { environmentId?: string }).environmentId === environmentId,
+      ).length,
+    ).toBe(samplesAfter);
+    const count = (table: string) =>
+      (
+        harness.db
+          .prepare(`SELECT count(*) AS n FROM ${table} WHERE environment_id = ?`)
+          .get(environmentId) as { n: number }
+      ).n;
+    expect(count('monitoring_configs')).toBe(0);
+    expect(count('monitoring_alerts')).toBe(0);
+    expect(count('monitoring_series')).toBe(0);
   });
 });
