@@ -77,13 +77,14 @@ async function configureThroughTheForm(page: Page): Promise<void> {
   await form.getByTestId('config-add-rule-group-status').click();
   await form.getByTestId('config-add-rule-gap-age').click();
   await form.getByTestId('config-rule-2').getByLabel('oldest age above (s)').fill('15');
+  await page.screenshot({ path: test.info().outputPath('config-form.png'), fullPage: true });
   await form.getByTestId('monitoring-config-save').click();
   await expect(form).toBeHidden();
 }
 
 test('live monitoring of the sandbox: a paused worker, a paused sync consumer, and Redis going away', async () => {
   test.setTimeout(420_000);
-  const page = await browser!.newPage();
+  const page = await browser!.newPage({ viewport: { width: 1280, height: 1600 } });
   page.on('pageerror', (error) => pageErrors.push(error.message));
   await page.goto(serve!.url);
   await configureThroughTheForm(page);
@@ -195,6 +196,7 @@ test('live monitoring of the sandbox: a paused worker, a paused sync consumer, a
   await expect(overviewRow.getByTestId('health-redis')).toHaveAttribute('data-state', 'down');
   await expect(overviewRow.getByTestId('health-kafka')).toHaveAttribute('data-state', 'up');
   await expect(overviewRow.getByTestId('overview-status')).toContainText('OK');
+  await page.screenshot({ path: test.info().outputPath('overview.png'), fullPage: true });
 
   test.info().annotations.push({
     type: 'statuses seen after pausing the sync consumer',

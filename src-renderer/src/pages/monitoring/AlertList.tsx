@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { useApi } from '../../api/ApiContext';
 import type { Alert, AlertKind, AlertState } from '../../../../src-preload/contract';
 import { EmptyState, ErrorPanel, Loading } from '../../components/Panels';
 import { MatchingRunbooks } from '../../components/runbooks/MatchingRunbooks';
@@ -86,6 +87,29 @@ function AlertRow({
 }
 
 /**
+ * In browser mode the page can raise the browser's own notifications once the
+ * operator allows it; the desktop app's core raises system notifications itself.
+ */
+function BrowserNotificationsButton() {
+  const api = useApi();
+  const [permission, setPermission] = useState(() =>
+    typeof Notification === 'undefined' ? 'unsupported' : Notification.permission,
+  );
+  if (api.transport !== 'http' || permission !== 'default') return null;
+  return (
+    <button
+      type="button"
+      className="button button-small"
+      onClick={() => {
+        void Notification.requestPermission().then(setPermission);
+      }}
+    >
+      Notify me in this browser
+    </button>
+  );
+}
+
+/**
  * Alerts of one environment (or all), newest first, with acknowledge and
  * resolve. Resolving a condition that still holds keeps it quiet until it
  * clears and returns.
@@ -108,6 +132,7 @@ export function AlertList({
     <section className="alert-list card" data-testid="alert-list" aria-label={title}>
       <div className="section-head">
         <h2>{title}</h2>
+        <BrowserNotificationsButton />
         <label className="checkbox-inline">
           <input
             type="checkbox"

@@ -84,12 +84,14 @@ function Row({ row }: { row: OverviewRow }) {
       <td className="num" data-testid="overview-alerts">
         {row.openAlerts > 0 ? <strong className="alert-count">{row.openAlerts}</strong> : '0'}
       </td>
-      <td className="health-cell">
-        {row.sources
-          .filter((s) => s.state !== 'not-configured' && s.state !== 'disabled')
-          .map((s) => (
-            <HealthChip key={s.source} health={s} />
-          ))}
+      <td>
+        <div className="health-chips">
+          {row.sources
+            .filter((s) => s.state !== 'not-configured' && s.state !== 'disabled')
+            .map((s) => (
+              <HealthChip key={s.source} health={s} />
+            ))}
+        </div>
       </td>
     </tr>
   );
