@@ -256,7 +256,8 @@ export class MonitoringService {
   snapshot(environmentId: string): MonitoringSnapshot {
     this.options.environments.require(environmentId);
     const monitor = this.monitor(environmentId);
-    const configured = this.configs.get(environmentId) !== null;
+    // A running monitor means a configuration; only otherwise is the store asked.
+    const configured = monitor !== null || this.configs.get(environmentId) !== null;
     return {
       environmentId,
       configured,
