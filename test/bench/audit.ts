@@ -9,7 +9,7 @@
  */
 import { spawn } from 'node:child_process';
 import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AuditLog } from '../../src-main/core/audit/auditLog';
 import { writeCsv, writeJsonl } from '../../src-main/core/audit/export';
@@ -89,10 +89,22 @@ function verdict(ok: boolean): string {
   return ok ? 'goal met' : 'GOAL MISSED';
 }
 
-async function timeAsync<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
+/** CPU time of this process, all threads (worker threads included), in ms. */
+function cpuMs(): number {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1000;
+}
+
+async function timeAsync<T>(fn: () => Promise<T>): Promise<{ ms: number; cpu: number; value: T }> {
   const started = performance.now();
+  const cpuStart = cpuMs();
   const value = await fn();
-  return { ms: performance.now() - started, value };
+  return { ms: performance.now() - started, cpu: cpuMs() - cpuStart, value };
+}
+
+/** CPU seconds next to wall time: on a busy machine the wall time grows, the CPU time much less. */
+function cpuNote(cpu: number): string {
+  return `CPU ${(cpu / 1000).toFixed(2)} s over all threads`;
 }
 
 function timeSync<T>(fn: () => T): { ms: number; value: T } {
@@ -138,7 +150,7 @@ export async function run(args: string[]): Promise<void> {
     loadavg()
       .map((value) => value.toFixed(2))
       .join(' ');
-  console.log(`load average at start: ${load()}`);
+  console.log(`load average at start: ${load()} on ${availableParallelism()} cores`);
 
   try {
     // Baseline: the same normalised rows into a copy of the table (same indexes,
@@ -155,6 +167,7 @@ export async function run(args: string[]): Promise<void> {
     );
     const zero = '0'.repeat(64);
     let started = performance.now();
+    let cpuStart = cpuMs();
     for (let from = 1; from <= appendCount; from += batch) {
       const rows = entries(from, batch).map(normaliseEntry);
       db.transaction(() => {
@@ -165,19 +178,26 @@ export async function run(args: string[]): Promise<void> {
       })();
     }
     const baselineMs = performance.now() - started;
+    const baselineCpu = cpuMs() - cpuStart;
     db.exec('DROP TABLE baseline');
 
     started = performance.now();
+    cpuStart = cpuMs();
     for (let from = 1; from <= appendCount; from += batch) log.appendMany(entries(from, batch));
     const appendMs = performance.now() - started;
+    const appendCpu = cpuMs() - cpuStart;
 
     console.log('\nappend (batches of 1,000, each one transaction)');
     line(
       'AuditLog.appendMany, 100,000 records',
       rate(appendCount, appendMs),
-      verdict(appendCount / (appendMs / 1000) >= 50_000) + ' (>= 50,000/s)',
+      `${verdict(appendCount / (appendMs / 1000) >= 50_000)} (>= 50,000/s), ${cpuNote(appendCpu)}`,
     );
-    line('baseline: plain inserts, no hashing', rate(appendCount, baselineMs));
+    line(
+      'baseline: plain inserts, no hashing',
+      rate(appendCount, baselineMs),
+      cpuNote(baselineCpu),
+    );
 
     started = performance.now();
     for (let from = appendCount + 1; from <= total; from += 10_000) {
@@ -198,10 +218,10 @@ export async function run(args: string[]): Promise<void> {
     line(
       `verify ${verified.value.count.toLocaleString('en-US')} records`,
       seconds(verified.ms),
-      verdict(verified.ms <= 2000) + ' (<= 2 s)',
+      `${verdict(verified.ms <= 2000)} (<= 2 s), ${cpuNote(verified.cpu)}`,
     );
     const again = await timeAsync(() => log.verify());
-    line('verify again (warm page cache)', seconds(again.ms));
+    line('verify again (warm page cache)', seconds(again.ms), cpuNote(again.cpu));
 
     console.log('\nexport');
     const head = log.head();
@@ -210,7 +230,7 @@ export async function run(args: string[]): Promise<void> {
     line(
       `CSV, ${csv.value.records.toLocaleString('en-US')} records`,
       seconds(csv.ms),
-      `${verdict(csv.ms <= 3000)} (<= 3 s), ${(statSync(csvFile).size / 1e6).toFixed(0)} MB`,
+      `${verdict(csv.ms <= 3000)} (<= 3 s), ${(statSync(csvFile).size / 1e6).toFixed(0)} MB, ${cpuNote(csv.cpu)}`,
     );
     const cliFile = join(dir, 'sqlite3-cli.csv');
     const cliMs = await sqliteCliCsv(file, cliFile);
@@ -227,7 +247,7 @@ export async function run(args: string[]): Promise<void> {
     line(
       `JSON Lines, ${jsonl.value.records.toLocaleString('en-US')} records`,
       seconds(jsonl.ms),
-      `${(statSync(jsonlFile).size / 1e6).toFixed(0)} MB`,
+      `${(statSync(jsonlFile).size / 1e6).toFixed(0)} MB, ${cpuNote(jsonl.cpu)}`,
     );
     rmSync(csvFile);
     rmSync(jsonlFile);
