@@ -19,14 +19,17 @@
 export const EXPORT_WORKER_SOURCE = String.raw`
 const statement = db.prepare(workerData.sql).raw();
 const params = workerData.params;
-const FORMULA = /^[=+\-@\t\r]/;
-const SPECIAL = /[",\r\n]/;
+// One test per cell: most cells need neither a formula guard nor quoting.
+const NEEDS_CARE = /^[=+\-@\t\r]|[",\r\n]/;
 const QUOTES = /"/g;
 function csvCell(value) {
   if (value === null) return '';
   if (typeof value !== 'string') return String(value);
-  if (FORMULA.test(value)) return '"\'' + value.replace(QUOTES, '""') + '"';
-  return SPECIAL.test(value) ? '"' + value.replace(QUOTES, '""') + '"' : value;
+  if (!NEEDS_CARE.test(value)) return value;
+  const first = value.charCodeAt(0);
+  // = + - @ tab CR
+  const formula = first === 61 || first === 43 || first === 45 || first === 64 || first === 9 || first === 13;
+  return (formula ? '"\'' : '"') + value.replace(QUOTES, '""') + '"';
 }
 const tail = ',' + workerData.headHash + '\r\n';
 function csvLine(row) {
