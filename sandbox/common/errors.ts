@@ -57,3 +57,15 @@ export function isTransient(error: unknown): boolean {
     error.message,
   );
 }
+
+/**
+ * Whether PostgreSQL refused this particular data rather than the request as a
+ * whole: data exceptions (SQLSTATE class 22: bad escape, wrong type, out of
+ * range), integrity violations (23) and program limits such as an oversized
+ * index row (54). The same document fails every time; the others in its batch
+ * do not have to.
+ */
+export function isDocumentError(error: unknown): boolean {
+  if (!(error instanceof pg.DatabaseError) || typeof error.code !== 'string') return false;
+  return error.code.startsWith('22') || error.code.startsWith('23') || error.code.startsWith('54');
+}

@@ -38,6 +38,8 @@ export interface LoadStats {
   pushedRaw: number;
   /** Writes not sent because maxInFlight requests were outstanding. */
   behind: number;
+  /** Requests sent again after a kept-alive socket turned out closed by the server. */
+  resent: number;
   /** Completed writes per second over the last 10 s. */
   achievedRate: number;
   lastError: string | null;
@@ -78,6 +80,7 @@ export class LoadGenerator {
     errors: 0,
     pushedRaw: 0,
     behind: 0,
+    resent: 0,
     lastError: null,
   };
 
@@ -87,7 +90,7 @@ export class LoadGenerator {
     this.redis = createRedis(options.redis, 'sandbox-loadgen');
     this.mix = { ...DEFAULT_MIX, ...options.mix };
     this.keySpace = options.keySpace ?? 10_000;
-    this.maxInFlight = options.maxInFlight ?? 64;
+    this.maxInFlight = options.maxInFlight ?? 200;
     this.agent = new Agent({ keepAlive: true, maxSockets: this.maxInFlight });
     this.logger = options.logger ?? silentLogger;
     this.baseRate = Math.max(0, options.rate);
@@ -209,8 +212,9 @@ export class LoadGenerator {
     }
   }
 
-  private post(body: string): Promise<void> {
+  private post(body: string, retried = false): Promise<void> {
     return new Promise((resolve) => {
+      let answered = false;
       const req = request(
         this.writeUrl,
         {
@@ -223,6 +227,7 @@ export class LoadGenerator {
           },
         },
         (res) => {
+          answered = true;
           res.resume();
           res.once('end', () => {
             const status = res.statusCode ?? 0;
@@ -240,7 +245,14 @@ export class LoadGenerator {
       req.once('timeout', () =>
         req.destroy(new Error(`no answer within ${REQUEST_TIMEOUT_MS} ms`)),
       );
-      req.once('error', (error) => {
+      req.once('error', (error: NodeJS.ErrnoException) => {
+        // A kept-alive socket the server closed as idle just as it was reused: the
+        // request never reached the server, so sending it again cannot duplicate it.
+        if (!answered && !retried && req.reusedSocket && error.code === 'ECONNRESET') {
+          this.counters.resent += 1;
+          void this.post(body, true).then(resolve);
+          return;
+        }
         this.fail(error);
         resolve();
       });

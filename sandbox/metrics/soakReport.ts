@@ -38,7 +38,7 @@ const COLUMNS: [string, (s: Sample) => string][] = [
   ['sync p50/p95 ms', (s) => `${s.syncP50Ms.toFixed(0)}/${s.syncP95Ms.toFixed(0)}`],
   ['loop busy', (s) => `${(s.eventLoopBusy * 100).toFixed(0)}%`],
   ['node rss', (s) => s.rssMb.toFixed(0)],
-  ['heap', (s) => s.heapMb.toFixed(0)],
+  ['heap', (s) => s.heapMb.toFixed(1)],
   ['redis', (s) => s.redisMb.toFixed(1)],
   ['kafka', (s) => s.kafkaMb.toFixed(0)],
   ['pg', (s) => s.postgresMb.toFixed(0)],
@@ -82,7 +82,7 @@ export function memoryVerdict(samples: Sample[]): string[] {
   if (use.length < 3) return ['memory: too few samples for a trend'];
   const minutes = (use[use.length - 1]!.seconds - use[0]!.seconds) / 60;
   const series: [string, (s: Sample) => number, string][] = [
-    ['this process heap', (s) => s.heapMb, ''],
+    ['this process heap (live, after a full GC)', (s) => s.heapMb, ''],
     ['this process RSS', (s) => s.rssMb, ''],
     [
       'redis-server',

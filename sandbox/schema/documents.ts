@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { inTransaction } from '../common/clients';
-import { isTransient } from '../common/errors';
+import { isDocumentError } from '../common/errors';
 import { OUTBOX_CHANNEL } from '../common/names';
 import type { Write } from './document';
 
@@ -68,11 +68,11 @@ export interface Isolation<T> {
 }
 
 /**
- * Applies items in one call; when that fails with a permanent error (one
- * document PostgreSQL will never accept), splits the items in halves until the
- * failing ones stand alone, so one bad document does not sink its batch.
- * Progress accumulates in `into`: a transient error propagates and leaves
- * there what was already committed.
+ * Applies items in one call; when PostgreSQL refuses the data of one of them
+ * (isDocumentError), splits the items in halves until the refused ones stand
+ * alone, so one bad document does not sink its batch. Any other error (the
+ * server is unreachable, timed out, refused the login) concerns the whole
+ * batch: it propagates, and `into` holds what was already committed.
  */
 export async function applyIsolating<T>(
   items: readonly T[],
@@ -85,7 +85,7 @@ export async function applyIsolating<T>(
     into.committed.push(...items);
     return into;
   } catch (error) {
-    if (isTransient(error)) throw error;
+    if (!isDocumentError(error)) throw error;
     if (items.length === 1) {
       into.rejected.push({ item: items[0]!, error });
       return into;

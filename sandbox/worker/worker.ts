@@ -23,7 +23,7 @@ export interface WorkerOptions {
   batchSize?: number;
   batchTimeoutMs?: number;
   idleBlockMs?: number;
-  /** Retries of a transient failure after the first attempt. */
+  /** Retries of a failed batch after the first attempt. */
   maxRetries?: number;
   /** First backoff; then doubled: 1 s, 2 s, 4 s by default. */
   retryBaseMs?: number;
@@ -222,13 +222,17 @@ export class Worker extends EventEmitter {
     });
   }
 
-  /** Upserts the groups, retrying transient failures with exponential backoff. */
+  /**
+   * Upserts the groups. A document PostgreSQL refuses is dead-lettered at
+   * once; a failure of the whole batch is retried with exponential backoff
+   * and dead-lettered after MAX_RETRIES.
+   */
   private async store(initial: KeyGroup[]): Promise<void> {
     let pending = initial;
     let attempt = 1;
     while (pending.length > 0) {
       const outcome: Isolation<KeyGroup> = { committed: [], rejected: [] };
-      let transient: unknown = null;
+      let batchError: unknown = null;
       try {
         await applyIsolating(
           pending,
@@ -240,7 +244,7 @@ export class Worker extends EventEmitter {
           outcome,
         );
       } catch (error) {
-        transient = error;
+        batchError = error;
       }
       const now = new Date();
       await this.acknowledge(outcome.committed.flatMap((group) => group.entries));
@@ -265,15 +269,15 @@ export class Worker extends EventEmitter {
       const done = new Set([...outcome.committed, ...outcome.rejected.map((r) => r.item)]);
       const untouched = pending.filter((group) => !done.has(group));
       pending = [...untouched, ...retryLater];
-      if (transient === null || untouched.length === 0) continue;
+      if (batchError === null || untouched.length === 0) continue;
 
       for (const group of untouched) for (const entry of group.entries) entry.firstFailedAt ??= now;
       if (attempt > this.maxRetries) {
         await this.deadLetter(
           untouched.flatMap((group) => group.entries),
           {
-            errorClass: errorClass(transient),
-            message: errorMessage(transient),
+            errorClass: errorClass(batchError),
+            message: errorMessage(batchError),
             attempts: attempt,
             at: now,
           },
@@ -283,13 +287,13 @@ export class Worker extends EventEmitter {
       }
       const delayMs = backoffDelay(attempt, this.retryBaseMs);
       this.counters.retries += 1;
-      const event: RetryEvent = { attempt, delayMs, pending: untouched.length, error: transient };
+      const event: RetryEvent = { attempt, delayMs, pending: untouched.length, error: batchError };
       this.emit('retry', event);
       this.logger.warn('worker batch failed, retrying', {
         attempt,
         delayMs,
         pending: untouched.length,
-        error: errorMessage(transient),
+        error: errorMessage(batchError),
       });
       await sleep(delayMs, this.stopSignal.signal);
       // Stopping: the entries stay in the processing list for the next start.
