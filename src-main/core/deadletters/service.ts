@@ -93,6 +93,7 @@ export class DeadLetterService {
   private readonly sampler = new CountSampler();
   readonly engine: ReplayEngine;
   private unsubscribe: (() => void) | null = null;
+  private maintenance: NodeJS.Timeout | null = null;
 
   constructor(private readonly deps: DeadLetterServiceDeps) {
     this.repository = new SourceRepository(deps.db);
@@ -126,10 +127,23 @@ export class DeadLetterService {
         void this.connections.closeEnvironment(id);
     });
     this.engine.resumeInterrupted();
+    this.maintenance = setInterval(() => {
+      for (const source of this.registry.all()) {
+        source
+          .maintain?.()
+          .catch((error: unknown) =>
+            this.deps.logger.warn('dead-letter index upkeep failed', {
+              error: describeError(error),
+            }),
+          );
+      }
+    }, 2000);
+    this.maintenance.unref();
   }
 
   async close(): Promise<void> {
     this.unsubscribe?.();
+    if (this.maintenance) clearInterval(this.maintenance);
     await this.engine.stop();
     await this.connections.closeAll();
   }

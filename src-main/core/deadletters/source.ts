@@ -40,6 +40,8 @@ export interface MoveItem {
   target: ConcreteReplayTarget;
   replayId: string;
   origin: string;
+  /** Handed to the servers before without a recorded outcome (a crash or an outage). */
+  resent: boolean;
 }
 
 export type MoveOutcome =
@@ -96,6 +98,8 @@ export interface DeadLetterSource {
   /** The job is over: drop whatever move() kept to make retries safe. */
   finishJob(jobId: string): Promise<void>;
   discard(entries: readonly EntrySnapshot[], reason: string): Promise<DiscardOutcome>;
+  /** Housekeeping in idle moments (called every few seconds). */
+  maintain?(): Promise<void>;
   /** Resolves when the servers this source needs answer again. */
   probe(): Promise<void>;
 }

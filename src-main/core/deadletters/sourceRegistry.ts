@@ -35,6 +35,10 @@ export class SourceRegistry {
     return source;
   }
 
+  all(): DeadLetterSource[] {
+    return [...this.adapters.values()].map((entry) => entry.source);
+  }
+
   forget(sourceId: string): void {
     this.adapters.delete(sourceId);
   }

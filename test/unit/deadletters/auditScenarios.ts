@@ -39,17 +39,19 @@ async function kafkaSource(
     source: { name: 'sync dlq', settings: { kind: 'kafka', topic: 'job-es-sync.dlq' } },
   })) as { id: string };
   const value = Buffer.from('{"id":"doc-1"}');
-  t.core.db
+  const entry = t.core.db
     .prepare(
-      `INSERT INTO dl_entries (source_id, pos, hash, raw, headers_json, partition, "offset",
-         record_ts, error_class, reason, origin, size)
-       VALUES (?, 1, x'00', ?, ?, 0, 5, 0, 'MappingException', 'bad field', 'job-es-sync/0@5', ?)`,
+      `INSERT INTO dl_entries (source_id, pos, hash, partition, "offset", record_ts, error_class,
+         reason, origin, size)
+       VALUES (?, 1, x'00', 0, 5, 0, 'MappingException', 'bad field', 'job-es-sync/0@5', ?)`,
     )
+    .run(source.id, value.length);
+  t.core.db
+    .prepare('INSERT INTO dl_entry_bytes (id, raw, headers_json) VALUES (?, ?, ?)')
     .run(
-      source.id,
+      entry.lastInsertRowid,
       value,
       JSON.stringify([['__connect.errors.topic', Buffer.from('job-es-sync').toString('base64')]]),
-      value.length,
     );
   return { environmentId: environment.id, sourceId: source.id, key: '0:5' };
 }

@@ -1,3 +1,4 @@
+import type { Statement } from 'better-sqlite3';
 import type { BrowseFilter, ReasonGroup } from '../../../../src-preload/contract';
 import type { Db } from '../../store/database';
 import { escapeLike } from '../pgIdentifiers';
@@ -51,6 +52,10 @@ export interface IndexRow {
 /** The columns a list needs: everything but the payload bytes. */
 export type IndexListRow = Omit<IndexRow, 'raw' | 'hash' | 'headers_json' | 'record_key'>;
 
+/** A full row: the narrow entry and its bytes. */
+const FULL_ROW = `SELECT e.*, b.raw, b.record_key, b.headers_json
+  FROM dl_entries e JOIN dl_entry_bytes b ON b.id = e.id`;
+
 const LIST_COLUMNS = `id, pos, partition, "offset", record_ts, external_id, error_class, reason,
   origin, first_failed_at, last_failed_at, attempts, size, resolved_kind, resolved_at,
   resolved_reason`;
@@ -76,41 +81,47 @@ interface Where {
   params: unknown[];
 }
 
-function whereFor(sourceId: string, filter: BrowseFilter, includeResolved: boolean): Where {
-  const parts = ['source_id = ?'];
+function whereFor(
+  sourceId: string,
+  filter: BrowseFilter,
+  includeResolved: boolean,
+  table = '',
+): Where {
+  const t = table;
+  const parts = [`${t}source_id = ?`];
   const params: unknown[] = [sourceId];
-  if (!includeResolved) parts.push('resolved_kind IS NULL');
+  if (!includeResolved) parts.push(`${t}resolved_kind IS NULL`);
   if (filter.errorClasses.length > 0) {
     const named = filter.errorClasses.filter((c) => c !== NO_ERROR_CLASS);
     const alternatives: string[] = [];
     if (named.length > 0) {
-      alternatives.push(`error_class IN (${named.map(() => '?').join(', ')})`);
+      alternatives.push(`${t}error_class IN (${named.map(() => '?').join(', ')})`);
       params.push(...named);
     }
     if (named.length < filter.errorClasses.length) {
-      alternatives.push(`(error_class IS NULL OR error_class = '')`);
+      alternatives.push(`(${t}error_class IS NULL OR ${t}error_class = '')`);
     }
     parts.push(`(${alternatives.join(' OR ')})`);
   }
   if (filter.reason.trim() !== '') {
-    parts.push(`reason LIKE ? ESCAPE '\\'`);
+    parts.push(`${t}reason LIKE ? ESCAPE '\\'`);
     params.push(`%${escapeLike(filter.reason.trim())}%`);
   }
   if (filter.from !== null) {
-    parts.push('COALESCE(last_failed_at, record_ts) >= ?');
+    parts.push(`COALESCE(${t}last_failed_at, ${t}record_ts) >= ?`);
     params.push(Date.parse(filter.from));
   }
   if (filter.to !== null) {
-    parts.push('COALESCE(last_failed_at, record_ts) <= ?');
+    parts.push(`COALESCE(${t}last_failed_at, ${t}record_ts) <= ?`);
     params.push(Date.parse(filter.to));
   }
   if (filter.key.trim() !== '') {
-    parts.push('external_id = ?');
+    parts.push(`${t}external_id = ?`);
     params.push(filter.key.trim());
   }
   const match = ftsQuery(filter.text);
   if (match !== null) {
-    parts.push('id IN (SELECT rowid FROM dl_entries_fts WHERE dl_entries_fts MATCH ?)');
+    parts.push(`${t}id IN (SELECT rowid FROM dl_entries_fts WHERE dl_entries_fts MATCH ?)`);
     params.push(match);
   } else if (filter.text.trim() !== '') {
     // Only punctuation: nothing can match a word search.
@@ -125,16 +136,30 @@ function whereFor(sourceId: string, filter: BrowseFilter, includeResolved: boole
  * bytes kept so replay and detail need no extra round trip.
  */
 export class EntryIndex {
+  private readonly statements = new Map<string, Statement>();
+
   constructor(private readonly db: Db) {}
 
+  /** Prepared once per SQL text. */
+  private statement(sql: string): Statement {
+    let prepared = this.statements.get(sql);
+    if (!prepared) {
+      prepared = this.db.prepare(sql);
+      this.statements.set(sql, prepared);
+    }
+    return prepared;
+  }
+
   insert(sourceId: string, entries: readonly IndexedEntry[]): number[] {
-    const insertEntry = this.db.prepare(
-      `INSERT INTO dl_entries (source_id, pos, hash, raw, record_key, headers_json, partition,
-         "offset", record_ts, external_id, error_class, reason, origin, first_failed_at,
-         last_failed_at, attempts, size)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    const insertEntry = this.statement(
+      `INSERT INTO dl_entries (source_id, pos, hash, partition, "offset", record_ts, external_id,
+         error_class, reason, origin, first_failed_at, last_failed_at, attempts, size)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    const insertText = this.db.prepare('INSERT INTO dl_entries_fts (rowid, body) VALUES (?, ?)');
+    const insertBytes = this.statement(
+      'INSERT INTO dl_entry_bytes (id, raw, record_key, headers_json) VALUES (?, ?, ?, ?)',
+    );
+    const insertText = this.statement('INSERT INTO dl_entries_fts (rowid, body) VALUES (?, ?)');
     const ids: number[] = [];
     this.db.transaction(() => {
       for (const e of entries) {
@@ -142,9 +167,6 @@ export class EntryIndex {
           sourceId,
           e.pos,
           e.hash,
-          e.raw,
-          e.recordKey,
-          e.headersJson,
           e.partition,
           e.offset,
           e.recordTs,
@@ -158,6 +180,7 @@ export class EntryIndex {
           e.size,
         );
         const id = Number(result.lastInsertRowid);
+        insertBytes.run(id, e.raw, e.recordKey, e.headersJson);
         ids.push(id);
         if (e.searchText !== '') insertText.run(id, e.searchText);
       }
@@ -167,14 +190,30 @@ export class EntryIndex {
 
   deleteIds(ids: readonly number[]): void {
     if (ids.length === 0) return;
-    const removeText = this.db.prepare('DELETE FROM dl_entries_fts WHERE rowid = ?');
-    const removeEntry = this.db.prepare('DELETE FROM dl_entries WHERE id = ?');
     this.db.transaction(() => {
-      for (const id of ids) {
-        removeText.run(id);
-        removeEntry.run(id);
+      for (let i = 0; i < ids.length; i += 500) {
+        const slice = ids.slice(i, i + 500);
+        const list = slice.map(() => '?').join(', ');
+        this.statement(`DELETE FROM dl_entries_fts WHERE rowid IN (${list})`).run(...slice);
+        this.statement(`DELETE FROM dl_entry_bytes WHERE id IN (${list})`).run(...slice);
+        this.statement(`DELETE FROM dl_entries WHERE id IN (${list})`).run(...slice);
       }
     })();
+  }
+
+  /**
+   * Removes up to `limit` resolved entries of a source (Redis: entries that
+   * left the list, kept as tombstones until now so moves stay cheap).
+   * Returns how many it removed.
+   */
+  purgeResolved(sourceId: string, limit: number): number {
+    const ids = this.statement(
+      'SELECT id FROM dl_entries WHERE source_id = ? AND resolved_kind IS NOT NULL LIMIT ?',
+    )
+      .pluck()
+      .all(sourceId, limit) as number[];
+    this.deleteIds(ids);
+    return ids.length;
   }
 
   /** Forgets every entry of a source (its settings changed, or it was removed). */
@@ -183,6 +222,11 @@ export class EntryIndex {
       this.db
         .prepare(
           'DELETE FROM dl_entries_fts WHERE rowid IN (SELECT id FROM dl_entries WHERE source_id = ?)',
+        )
+        .run(sourceId);
+      this.db
+        .prepare(
+          'DELETE FROM dl_entry_bytes WHERE id IN (SELECT id FROM dl_entries WHERE source_id = ?)',
         )
         .run(sourceId);
       this.db.prepare('DELETE FROM dl_entries WHERE source_id = ?').run(sourceId);
@@ -198,11 +242,14 @@ export class EntryIndex {
   }
 
   /** The entry at one end of the order: lowest pos (first) or highest (last). */
-  end(sourceId: string, which: 'first' | 'last'): IndexRow | null {
+  end(sourceId: string, which: 'first' | 'last'): Pick<IndexRow, 'id' | 'pos' | 'hash'> | null {
     const order = which === 'first' ? 'ASC' : 'DESC';
     const row = this.db
-      .prepare(`SELECT * FROM dl_entries WHERE source_id = ? ORDER BY pos ${order} LIMIT 1`)
-      .get(sourceId) as IndexRow | undefined;
+      .prepare(
+        `SELECT id, pos, hash FROM dl_entries WHERE source_id = ? AND resolved_kind IS NULL
+          ORDER BY pos ${order} LIMIT 1`,
+      )
+      .get(sourceId) as Pick<IndexRow, 'id' | 'pos' | 'hash'> | undefined;
     return row ?? null;
   }
 
@@ -261,33 +308,52 @@ export class EntryIndex {
       .all(...where.params) as number[];
   }
 
+  /**
+   * The next `limit` matching entries (bytes included) after a keyset position,
+   * in order: (pos, id) strictly beyond `after`. For filters without words;
+   * a word search re-runs its MATCH per call, so it goes through matchingIds.
+   */
+  matchingAfter(
+    sourceId: string,
+    filter: BrowseFilter,
+    order: 'asc' | 'desc',
+    after: { pos: number; id: number } | null,
+    limit: number,
+  ): IndexRow[] {
+    const where = whereFor(sourceId, filter, filter.showResolved, 'e.');
+    const direction = order === 'asc' ? 'ASC' : 'DESC';
+    const beyond = after === null ? '' : ` AND (e.pos, e.id) ${order === 'asc' ? '>' : '<'} (?, ?)`;
+    return this.statement(
+      `${FULL_ROW} WHERE ${where.sql}${beyond} ORDER BY e.pos ${direction}, e.id ${direction} LIMIT ?`,
+    ).all(...where.params, ...(after === null ? [] : [after.pos, after.id]), limit) as IndexRow[];
+  }
+
   /** Full rows for ids, in the order given; missing ids are left out. */
   byIds(sourceId: string, ids: readonly number[]): IndexRow[] {
     if (ids.length === 0) return [];
     const found = new Map<number, IndexRow>();
     for (let i = 0; i < ids.length; i += 500) {
       const slice = ids.slice(i, i + 500);
-      const rows = this.db
-        .prepare(
-          `SELECT * FROM dl_entries WHERE source_id = ? AND id IN (${slice.map(() => '?').join(', ')})`,
-        )
-        .all(sourceId, ...slice) as IndexRow[];
+      const rows = this.statement(
+        `${FULL_ROW} WHERE e.source_id = ? AND e.id IN (${slice.map(() => '?').join(', ')})`,
+      ).all(sourceId, ...slice) as IndexRow[];
       for (const row of rows) found.set(row.id, row);
     }
     return ids.map((id) => found.get(id)).filter((row): row is IndexRow => row !== undefined);
   }
 
   byId(sourceId: string, id: number): IndexRow | null {
-    const row = this.db
-      .prepare('SELECT * FROM dl_entries WHERE source_id = ? AND id = ?')
-      .get(sourceId, id) as IndexRow | undefined;
+    const row = this.statement(`${FULL_ROW} WHERE e.source_id = ? AND e.id = ?`).get(
+      sourceId,
+      id,
+    ) as IndexRow | undefined;
     return row ?? null;
   }
 
   byRecord(sourceId: string, partition: number, offset: number): IndexRow | null {
-    const row = this.db
-      .prepare('SELECT * FROM dl_entries WHERE source_id = ? AND partition = ? AND "offset" = ?')
-      .get(sourceId, partition, offset) as IndexRow | undefined;
+    const row = this.statement(
+      `${FULL_ROW} WHERE e.source_id = ? AND e.partition = ? AND e."offset" = ?`,
+    ).get(sourceId, partition, offset) as IndexRow | undefined;
     return row ?? null;
   }
 
@@ -297,12 +363,42 @@ export class EntryIndex {
     reason: string | null,
     at: string,
   ): void {
-    const mark = this.db.prepare(
-      `UPDATE dl_entries SET resolved_kind = ?, resolved_at = ?, resolved_reason = ?
-       WHERE id = ? AND resolved_kind IS NULL`,
-    );
     this.db.transaction(() => {
-      for (const id of ids) mark.run(kind, at, reason, id);
+      for (let i = 0; i < ids.length; i += 500) {
+        const slice = ids.slice(i, i + 500);
+        this.statement(
+          `UPDATE dl_entries SET resolved_kind = ?, resolved_at = ?, resolved_reason = ?
+            WHERE id IN (${slice.map(() => '?').join(', ')}) AND resolved_kind IS NULL`,
+        ).run(kind, at, reason, ...slice);
+      }
+    })();
+  }
+
+  /** Kafka: marks records by partition and offset (no need to read them first). */
+  markRecordsResolved(
+    sourceId: string,
+    records: readonly { partition: number; offset: number }[],
+    kind: 'replayed' | 'discarded',
+    reason: string | null,
+    at: string,
+  ): void {
+    const byPartition = new Map<number, number[]>();
+    for (const { partition, offset } of records) {
+      const list = byPartition.get(partition) ?? [];
+      list.push(offset);
+      byPartition.set(partition, list);
+    }
+    this.db.transaction(() => {
+      for (const [partition, offsets] of byPartition) {
+        for (let i = 0; i < offsets.length; i += 500) {
+          const slice = offsets.slice(i, i + 500);
+          this.statement(
+            `UPDATE dl_entries SET resolved_kind = ?, resolved_at = ?, resolved_reason = ?
+              WHERE source_id = ? AND partition = ? AND "offset" IN (${slice.map(() => '?').join(', ')})
+                AND resolved_kind IS NULL`,
+          ).run(kind, at, reason, sourceId, partition, ...slice);
+        }
+      }
     })();
   }
 

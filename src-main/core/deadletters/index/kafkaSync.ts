@@ -103,12 +103,8 @@ export class KafkaTopicSync {
 
     const next = index.offsets(sourceId);
     const db = index.database;
-    const dropBelow = db.prepare(
-      `DELETE FROM dl_entries_fts WHERE rowid IN
-         (SELECT id FROM dl_entries WHERE source_id = ? AND partition = ? AND "offset" < ?)`,
-    );
-    const dropRows = db.prepare(
-      'DELETE FROM dl_entries WHERE source_id = ? AND partition = ? AND "offset" < ?',
+    const below = db.prepare(
+      'SELECT id FROM dl_entries WHERE source_id = ? AND partition = ? AND "offset" < ?',
     );
     const start = new Map<number, number>();
     const end = new Map<number, number>();
@@ -116,8 +112,7 @@ export class KafkaTopicSync {
     index.transaction(() => {
       for (const { partition, low, high } of watermarks) {
         const from = Math.max(next[String(partition)] ?? 0, low);
-        dropBelow.run(sourceId, partition, low);
-        dropRows.run(sourceId, partition, low);
+        index.deleteIds(below.pluck().all(sourceId, partition, low) as number[]);
         start.set(partition, from);
         end.set(partition, high);
         next[String(partition)] = from;

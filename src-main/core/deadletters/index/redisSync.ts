@@ -72,7 +72,7 @@ export class RedisListSync {
   async run(): Promise<void> {
     const { client, index, sourceId, key } = this.options;
     const length = await client.llen(key);
-    const known = index.size(sourceId, true);
+    const known = index.size(sourceId, false);
     if (known === 0) {
       if (length > 0) await this.rescan(length);
       return;
@@ -138,12 +138,13 @@ export class RedisListSync {
     db.exec('CREATE TEMP TABLE IF NOT EXISTS dl_rescan_seen (id INTEGER PRIMARY KEY)');
     db.exec('DELETE FROM temp.dl_rescan_seen');
     const findKnown = db.prepare(
-      `SELECT id FROM dl_entries e WHERE source_id = ? AND hash = ?
+      `SELECT id FROM dl_entries e WHERE source_id = ? AND hash = ? AND resolved_kind IS NULL
          AND NOT EXISTS (SELECT 1 FROM temp.dl_rescan_seen s WHERE s.id = e.id) LIMIT 1`,
     );
     const markSeen = db.prepare('INSERT INTO temp.dl_rescan_seen (id) VALUES (?)');
     const move = db.prepare('UPDATE dl_entries SET pos = ? WHERE id = ?');
-    const base = pushSide === 'head' ? 0 : length;
+    // A first build has nothing to match against: it only inserts.
+    const matching = index.size(sourceId, true) > 0;
     for (let done = 0; done < length; done += CHUNK) {
       const from = done;
       const to = Math.min(length, done + CHUNK) - 1;
@@ -156,9 +157,10 @@ export class RedisListSync {
         elements.forEach((element, i) => {
           const ordinal = done + i;
           // head-push: the oldest (stable end) is the tail, so it gets the highest pos.
-          const pos = pushSide === 'head' ? base - ordinal - 1 : ordinal;
-          const hash = sha256(element);
-          const existing = findKnown.get(sourceId, hash) as { id: number } | undefined;
+          const pos = pushSide === 'head' ? -ordinal - 1 : ordinal;
+          const existing = matching
+            ? (findKnown.get(sourceId, sha256(element)) as { id: number } | undefined)
+            : undefined;
           if (existing) {
             markSeen.run(existing.id);
             move.run(pos, existing.id);
@@ -168,10 +170,11 @@ export class RedisListSync {
         });
       });
       const ids = index.insert(sourceId, fresh);
-      index.transaction(() => ids.forEach((id) => markSeen.run(id)));
+      if (matching) index.transaction(() => ids.forEach((id) => markSeen.run(id)));
       this.options.onProgress?.(Math.min(length, done + CHUNK), length);
       if (elements.length < to - from + 1) break;
     }
+    if (!matching) return;
     const gone = db
       .prepare(
         `SELECT id FROM dl_entries e WHERE source_id = ?

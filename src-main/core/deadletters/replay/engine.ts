@@ -48,7 +48,7 @@ export class ReplayEngine {
   private readonly probeIntervalMs: number;
 
   constructor(private readonly deps: ReplayEngineDeps) {
-    this.batchSize = deps.batchSize ?? 500;
+    this.batchSize = deps.batchSize ?? 2000;
     this.probeIntervalMs = deps.probeIntervalMs ?? 500;
   }
 
@@ -222,12 +222,9 @@ export class ReplayEngine {
         return;
       }
       // Cancelling: only what was handed over before is finished, nothing new starts.
-      const items = journal.pending(
-        jobId,
-        limiter.batchSize(this.batchSize),
-        job.plan,
-        control.cancel,
-      );
+      const items = journal.pending(jobId, limiter.batchSize(this.batchSize), job.plan, {
+        onlySending: control.cancel,
+      });
       if (items.length === 0) {
         journal.setStatus(jobId, 'COMPLETED');
         await this.finish(source, jobId);

@@ -1,4 +1,5 @@
 import type { ConcreteReplayTarget, JobStatus, ReplayJob } from '../../../../src-preload/contract';
+import type { Statement } from 'better-sqlite3';
 import type { Db } from '../../store/database';
 import { headersFromJson, headersToJson } from '../index/kafkaSync';
 import type { RecordHeader } from '../kafkaHeaders';
@@ -144,7 +145,19 @@ export function isFinal(status: JobStatus): boolean {
  * step and the job's counters are written in one transaction.
  */
 export class ReplayJournal {
+  private readonly statements = new Map<string, Statement>();
+
   constructor(private readonly db: Db) {}
+
+  /** Prepared once per SQL text: batches run these thousands of times. */
+  private statement(sql: string): Statement {
+    let prepared = this.statements.get(sql);
+    if (!prepared) {
+      prepared = this.db.prepare(sql);
+      this.statements.set(sql, prepared);
+    }
+    return prepared;
+  }
 
   /** Starts writing a plan; the job is invisible until finishPlan(). */
   beginPlan(job: NewJob, plan: JobPlan): void {
@@ -169,7 +182,7 @@ export class ReplayJournal {
   }
 
   addSteps(jobId: string, firstStep: number, steps: readonly PlannedStep[]): void {
-    const insert = this.db.prepare(
+    const insert = this.statement(
       `INSERT INTO dl_job_steps (job_id, step, entry_key, raw, payload, record_key, headers_json,
          origin, target_index) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
@@ -214,7 +227,7 @@ export class ReplayJournal {
   }
 
   get(jobId: string): JobRecord | null {
-    const row = this.db.prepare('SELECT * FROM dl_jobs WHERE id = ? AND planned = 1').get(jobId) as
+    const row = this.statement('SELECT * FROM dl_jobs WHERE id = ? AND planned = 1').get(jobId) as
       JobRow | undefined;
     return row ? fromRow(row) : null;
   }
@@ -249,53 +262,73 @@ export class ReplayJournal {
     } = {},
   ): void {
     const now = new Date().toISOString();
-    this.db
-      .prepare(
-        `UPDATE dl_jobs SET status = ?, paused_by = ?, cause = ?,
+    this.statement(
+      `UPDATE dl_jobs SET status = ?, paused_by = ?, cause = ?,
            failure_reason = COALESCE(?, failure_reason), updated_at = ?,
            finished_at = CASE WHEN ? THEN ? ELSE NULL END
          WHERE id = ?`,
-      )
-      .run(
-        status,
-        extra.pausedBy ?? null,
-        extra.cause ?? null,
-        extra.failureReason ?? null,
-        now,
-        isFinal(status) ? 1 : 0,
-        now,
-        jobId,
-      );
+    ).run(
+      status,
+      extra.pausedBy ?? null,
+      extra.cause ?? null,
+      extra.failureReason ?? null,
+      now,
+      isFinal(status) ? 1 : 0,
+      now,
+      jobId,
+    );
   }
 
-  /** Steps handed to the servers whose outcome is not yet recorded. */
+  /** The first step no done batch covers, and the in-flight batch if there is one. */
+  private progress(jobId: string): {
+    next: number;
+    sending: { first: number; last: number } | null;
+  } {
+    const done = this.statement(
+      `SELECT max(last_step) FROM dl_job_batches WHERE job_id = ? AND state = 'done'`,
+    )
+      .pluck()
+      .get(jobId) as number | null;
+    const sending = this.statement(
+      `SELECT first_step AS first, last_step AS last FROM dl_job_batches
+        WHERE job_id = ? AND state = 'sending'`,
+    ).get(jobId) as { first: number; last: number } | undefined;
+    return { next: done === null ? 0 : done + 1, sending: sending ?? null };
+  }
+
+  /** The next steps are about to be handed to the servers. */
   markSending(jobId: string, items: readonly MoveItem[]): void {
-    const update = this.db.prepare(
-      `UPDATE dl_job_steps SET state = 'sending' WHERE job_id = ? AND step = ? AND state = 'pending'`,
-    );
-    this.db.transaction(() => {
-      for (const item of items) update.run(jobId, item.step);
-    })();
+    if (items.length === 0) return;
+    const first = items[0]!.step;
+    const last = items[items.length - 1]!.step;
+    this.statement(
+      `INSERT INTO dl_job_batches (job_id, first_step, last_step, state) VALUES (?, ?, ?, 'sending')
+       ON CONFLICT (job_id, first_step) DO UPDATE SET
+         last_step = max(last_step, excluded.last_step), state = 'sending'`,
+    ).run(jobId, first, last);
   }
 
   hasSending(jobId: string): boolean {
-    return (
-      this.db
-        .prepare(`SELECT 1 FROM dl_job_steps WHERE job_id = ? AND state = 'sending' LIMIT 1`)
-        .get(jobId) !== undefined
-    );
+    return this.progress(jobId).sending !== null;
   }
 
-  /** The next steps still to do, in plan order (unfinished sends first: they come earlier). */
-  pending(jobId: string, limit: number, plan: JobPlan, onlySending = false): MoveItem[] {
-    const states = onlySending ? `('sending')` : `('pending', 'sending')`;
-    const rows = this.db
-      .prepare(
-        `SELECT step, entry_key, raw, payload, record_key, headers_json, origin, target_index
-           FROM dl_job_steps WHERE job_id = ? AND state IN ${states}
-          ORDER BY step LIMIT ?`,
-      )
-      .all(jobId, limit) as StepRow[];
+  /**
+   * The next steps still to do, in plan order. Steps of a batch handed over
+   * before without a recorded outcome come first (they are the earliest).
+   */
+  pending(
+    jobId: string,
+    limit: number,
+    plan: JobPlan,
+    options: { onlySending?: boolean } = {},
+  ): MoveItem[] {
+    const { next, sending } = this.progress(jobId);
+    if (options.onlySending && sending === null) return [];
+    const to = options.onlySending && sending ? sending.last : Number.MAX_SAFE_INTEGER;
+    const rows = this.statement(
+      `SELECT step, entry_key, raw, payload, record_key, headers_json, origin, target_index
+         FROM dl_job_steps WHERE job_id = ? AND step >= ? AND step <= ? ORDER BY step LIMIT ?`,
+    ).all(jobId, next, to, limit) as StepRow[];
     return rows.map((row) => {
       const target = plan.targets[row.target_index];
       if (!target) throw new Error(`step ${row.step} of job ${jobId} names no target`);
@@ -309,48 +342,80 @@ export class ReplayJournal {
         target,
         replayId: replayIdFor(jobId, row.step),
         origin: row.origin,
+        resent: sending !== null && row.step >= sending.first && row.step <= sending.last,
       };
     });
   }
 
-  /** Writes the outcome of a batch; call inside a transaction with anything that must go with it. */
+  /**
+   * Writes the outcome of a batch (the next steps in order); call inside a
+   * transaction with anything that must be written together with it.
+   */
   record(jobId: string, items: readonly MoveItem[], outcomes: readonly MoveOutcome[]): void {
-    const update = this.db.prepare(
-      `UPDATE dl_job_steps SET state = ?, detail = ?
-        WHERE job_id = ? AND step = ? AND state IN ('pending', 'sending')`,
-    );
+    if (items.length === 0) return;
+    const first = items[0]!.step;
+    const last = items[items.length - 1]!.step;
+    const { next, sending } = this.progress(jobId);
+    if (first !== next) throw new Error(`job ${jobId}: batch starts at ${first}, expected ${next}`);
     let moved = 0;
     let skipped = 0;
     let failed = 0;
+    const exception = this.statement(
+      `INSERT INTO dl_job_outcomes (job_id, step, state, detail) VALUES (?, ?, ?, ?)`,
+    );
     items.forEach((item, i) => {
       const outcome = outcomes[i] ?? { state: 'failed', detail: 'no outcome' };
-      const change = update.run(
-        outcome.state,
-        outcome.state === 'failed' ? outcome.detail : null,
-        jobId,
-        item.step,
-      );
-      if (change.changes === 0) return;
       if (outcome.state === 'delivered') moved += 1;
-      else if (outcome.state === 'gone') skipped += 1;
-      else failed += 1;
+      else {
+        if (outcome.state === 'gone') skipped += 1;
+        else failed += 1;
+        exception.run(
+          jobId,
+          item.step,
+          outcome.state,
+          outcome.state === 'failed' ? outcome.detail : null,
+        );
+      }
     });
-    this.db
-      .prepare(
-        `UPDATE dl_jobs SET moved = moved + ?, skipped = skipped + ?, failed = failed + ?,
-           updated_at = ? WHERE id = ?`,
-      )
-      .run(moved, skipped, failed, new Date().toISOString(), jobId);
+    this.statement(`DELETE FROM dl_job_batches WHERE job_id = ? AND state = 'sending'`).run(jobId);
+    this.statement(
+      `INSERT INTO dl_job_batches (job_id, first_step, last_step, state) VALUES (?, ?, ?, 'done')`,
+    ).run(jobId, first, last);
+    // A batch handed over earlier may have been longer: the rest of it is still in flight.
+    if (sending && sending.last > last) {
+      this.statement(
+        `INSERT INTO dl_job_batches (job_id, first_step, last_step, state) VALUES (?, ?, ?, 'sending')`,
+      ).run(jobId, last + 1, sending.last);
+    }
+    this.statement(
+      `UPDATE dl_jobs SET moved = moved + ?, skipped = skipped + ?, failed = failed + ?,
+         updated_at = ? WHERE id = ?`,
+    ).run(moved, skipped, failed, new Date().toISOString(), jobId);
   }
 
   transaction<T>(fn: () => T): T {
     return this.db.transaction(fn)();
   }
 
+  /** How many steps are in each state (for tests and diagnostics). */
   stepStates(jobId: string): Record<string, number> {
-    const rows = this.db
-      .prepare('SELECT state, count(*) AS n FROM dl_job_steps WHERE job_id = ? GROUP BY state')
-      .all(jobId) as { state: string; n: number }[];
-    return Object.fromEntries(rows.map((row) => [row.state, row.n]));
+    const total = this.statement('SELECT count(*) FROM dl_job_steps WHERE job_id = ?')
+      .pluck()
+      .get(jobId) as number;
+    const { next, sending } = this.progress(jobId);
+    const exceptions = this.statement(
+      'SELECT state, count(*) AS n FROM dl_job_outcomes WHERE job_id = ? GROUP BY state',
+    ).all(jobId) as { state: string; n: number }[];
+    const counts: Record<string, number> = {};
+    let notDelivered = 0;
+    for (const row of exceptions) {
+      counts[row.state] = row.n;
+      notDelivered += row.n;
+    }
+    counts.delivered = next - notDelivered;
+    if (sending) counts.sending = sending.last - sending.first + 1;
+    counts.pending = total - next - (counts.sending ?? 0);
+    for (const key of Object.keys(counts)) if (counts[key] === 0) delete counts[key];
+    return counts;
   }
 }

@@ -149,9 +149,26 @@ export abstract class IndexedSource implements DeadLetterSource {
       }
       return;
     }
-    const ids = this.deps.index.matchingIds(this.deps.sourceId, selection.filter, this.replayOrder);
+    const { index, sourceId } = this.deps;
+    if (selection.filter.text.trim() === '') {
+      let after: { pos: number; id: number } | null = null;
+      for (;;) {
+        const rows = index.matchingAfter(
+          sourceId,
+          selection.filter,
+          this.replayOrder,
+          after,
+          chunkSize,
+        );
+        if (rows.length === 0) return;
+        yield rows.map((row) => this.snapshotOf(row));
+        const last = rows[rows.length - 1]!;
+        after = { pos: last.pos, id: last.id };
+      }
+    }
+    const ids = index.matchingIds(sourceId, selection.filter, this.replayOrder);
     for (let i = 0; i < ids.length; i += chunkSize) {
-      const rows = this.deps.index.byIds(this.deps.sourceId, ids.slice(i, i + chunkSize));
+      const rows = index.byIds(sourceId, ids.slice(i, i + chunkSize));
       if (rows.length > 0) yield rows.map((row) => this.snapshotOf(row));
     }
   }

@@ -262,14 +262,15 @@ export class KafkaTopicSource extends IndexedSource {
   }
 
   settle(jobId: string, items: readonly MoveItem[], outcomes: readonly MoveOutcome[]): void {
-    const delivered: number[] = [];
+    const records: { partition: number; offset: number }[] = [];
     items.forEach((item, i) => {
       if (outcomes[i]?.state !== 'delivered') return;
-      const row = this.rowForKey(item.key);
-      if (row) delivered.push(row.id);
+      const match = /^(\d+):(\d+)$/.exec(item.key);
+      if (match) records.push({ partition: Number(match[1]), offset: Number(match[2]) });
     });
-    this.deps.index.markResolved(
-      delivered,
+    this.deps.index.markRecordsResolved(
+      this.deps.sourceId,
+      records,
       'replayed',
       `replay job ${jobId}`,
       new Date().toISOString(),

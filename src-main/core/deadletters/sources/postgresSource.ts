@@ -474,12 +474,7 @@ export class PostgresTableSource implements DeadLetterSource {
       if (item.target.kind !== 'redis-list') continue;
       let index = targets.indexOf(item.target.key);
       if (index < 0) index = targets.push(item.target.key) - 1;
-      args.push(
-        String(item.step),
-        item.payload,
-        index + 2,
-        item.target.side === 'tail' ? 'R' : 'L',
-      );
+      args.push(item.step, item.payload, `${item.target.side === 'tail' ? 'R' : 'L'}${index + 2}`);
     }
     const keys = [markerKey(jobId), ...targets];
     try {

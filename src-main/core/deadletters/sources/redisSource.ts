@@ -1,7 +1,11 @@
 import type { Redis } from 'ioredis';
 import type {
+  BrowseFilter,
   ConcreteReplayTarget,
+  DeadLetterRow,
   DeadLetterSourceSettings,
+  ReasonGroup,
+  Selection,
 } from '../../../../src-preload/contract';
 import { envelopeFacts, rawEntryFacts, type EntryFacts } from '../envelope';
 import { OutageError, describeError, isRedisOutage } from '../faults';
@@ -15,7 +19,7 @@ type RedisSettings = Extract<DeadLetterSourceSettings, { kind: 'redis' }>;
 
 /** Bytes per script call: big enough for throughput, small enough to keep Redis responsive. */
 const MAX_CALL_BYTES = 4 * 1024 * 1024;
-const MAX_CALL_ENTRIES = 1000;
+const MAX_CALL_ENTRIES = 2000;
 
 export interface RedisSourceDeps extends IndexedSourceDeps {
   settings: RedisSettings;
@@ -65,6 +69,7 @@ export function chunkByBytes<T>(items: readonly T[], size: (item: T) => number):
 export class RedisListSource extends IndexedSource {
   readonly kind = 'redis' as const;
   protected readonly listOrder: 'asc' | 'desc';
+  private lastWrite = 0;
 
   constructor(private readonly redisDeps: RedisSourceDeps) {
     super(redisDeps);
@@ -160,7 +165,12 @@ export class RedisListSource extends IndexedSource {
       )) {
         const targets: string[] = [];
         const targetIndex = new Map<string, number>();
-        const args: (string | Buffer | number)[] = [this.removeDirection, MARKER_TTL_SECONDS];
+        const retry = chunk.some((item) => item.resent) ? '1' : '0';
+        const args: (string | Buffer | number)[] = [
+          this.removeDirection,
+          MARKER_TTL_SECONDS,
+          retry,
+        ];
         for (const item of chunk) {
           if (item.target.kind !== 'redis-list' || item.stored === null) {
             throw new Error(`a Redis move needs a Redis list target and the stored element`);
@@ -172,11 +182,10 @@ export class RedisListSource extends IndexedSource {
             targetIndex.set(item.target.key, index);
           }
           args.push(
-            String(item.step),
+            item.step,
             item.stored,
             item.payload,
-            index,
-            item.target.side === 'tail' ? 'R' : 'L',
+            `${item.target.side === 'tail' ? 'R' : 'L'}${index}`,
           );
         }
         const keys = [this.settings.key, markerKey(jobId), ...targets];
@@ -187,8 +196,16 @@ export class RedisListSource extends IndexedSource {
           const key = chunk[i]!.key;
           if (/^\d+$/.test(key)) settled.push(Number(key));
         });
-        // The list no longer holds these: the index follows (a rescan would find the same).
-        this.deps.index.deleteIds(settled);
+        // The list no longer holds these. They stay in the index as tombstones
+        // (hidden everywhere) until idle time removes them: a delete per entry
+        // would cost more than the move itself.
+        this.deps.index.markResolved(
+          settled,
+          'replayed',
+          `replay job ${jobId}`,
+          new Date().toISOString(),
+        );
+        this.lastWrite = Date.now();
       }
     });
     return outcomes;
@@ -199,7 +216,7 @@ export class RedisListSource extends IndexedSource {
     await onRedis(() => client.del(markerKey(jobId)));
   }
 
-  async discard(entries: readonly EntrySnapshot[]): Promise<DiscardOutcome> {
+  async discard(entries: readonly EntrySnapshot[], reason: string): Promise<DiscardOutcome> {
     const client = await onRedis(() => this.redisDeps.client());
     const run = scripts(client);
     let discarded = 0;
@@ -213,10 +230,54 @@ export class RedisListSource extends IndexedSource {
           if (removed > 0) discarded += 1;
           else missing += 1;
         }
-        this.deps.index.deleteIds(chunk.map((entry) => Number(entry.key)));
+        this.deps.index.markResolved(
+          chunk.map((entry) => Number(entry.key)),
+          'discarded',
+          reason,
+          new Date().toISOString(),
+        );
+        this.lastWrite = Date.now();
       }
     });
     return { discarded, missing };
+  }
+
+  /** Entries that left the list are gone: there is no "show resolved" for a Redis list. */
+  override async page(
+    filter: BrowseFilter,
+    offset: number,
+    limit: number,
+  ): Promise<{ rows: DeadLetterRow[]; total: number }> {
+    return super.page({ ...filter, showResolved: false }, offset, limit);
+  }
+
+  override async topReasons(filter: BrowseFilter, limit: number): Promise<ReasonGroup[]> {
+    return super.topReasons({ ...filter, showResolved: false }, limit);
+  }
+
+  override async countSelection(selection: Selection): Promise<number> {
+    return super.countSelection(
+      selection.kind === 'filter'
+        ? { ...selection, filter: { ...selection.filter, showResolved: false } }
+        : selection,
+    );
+  }
+
+  override select(selection: Selection, chunkSize: number): AsyncIterable<EntrySnapshot[]> {
+    return super.select(
+      selection.kind === 'filter'
+        ? { ...selection, filter: { ...selection.filter, showResolved: false } }
+        : selection,
+      chunkSize,
+    );
+  }
+
+  /** While nothing moves, removes tombstones a few thousand at a time. */
+  async maintain(): Promise<void> {
+    if (Date.now() - this.lastWrite < 2000) return;
+    await this.deps.lock.run(this.deps.sourceId, async () => {
+      this.deps.index.purgeResolved(this.deps.sourceId, 5000);
+    });
   }
 
   async probe(): Promise<void> {

@@ -23,14 +23,13 @@ export const deadLetters: Migration = {
     -- discard is checked against them (Redis: LREM of the exact bytes).
     -- pos orders a source's entries: Redis head to tail, Kafka by arrival.
     -- AUTOINCREMENT: an id is never reused, so a saved edit never attaches to a newer entry.
+    -- The bytes live in dl_entry_bytes: lists, counts and resolution marks only
+    -- ever touch these narrow rows.
     CREATE TABLE dl_entries (
       id INTEGER PRIMARY KEY AUTOINCREMENT,
       source_id TEXT NOT NULL REFERENCES dl_sources(id) ON DELETE CASCADE,
       pos INTEGER NOT NULL,
       hash BLOB NOT NULL,
-      raw BLOB NOT NULL,
-      record_key BLOB,
-      headers_json TEXT,
       partition INTEGER,
       "offset" INTEGER,
       record_ts INTEGER,
@@ -45,6 +44,12 @@ export const deadLetters: Migration = {
       resolved_kind TEXT CHECK (resolved_kind IN ('replayed', 'discarded')),
       resolved_at TEXT,
       resolved_reason TEXT
+    ) STRICT;
+    CREATE TABLE dl_entry_bytes (
+      id INTEGER PRIMARY KEY REFERENCES dl_entries(id) ON DELETE CASCADE,
+      raw BLOB NOT NULL,
+      record_key BLOB,
+      headers_json TEXT
     ) STRICT;
     CREATE INDEX dl_entries_order ON dl_entries (source_id, pos);
     CREATE INDEX dl_entries_class ON dl_entries (source_id, error_class, pos);
@@ -105,6 +110,7 @@ export const deadLetters: Migration = {
     ) STRICT;
     CREATE INDEX dl_jobs_environment ON dl_jobs (environment_id, created_at);
 
+    -- The plan: every step with the exact bytes. Written once, never updated.
     CREATE TABLE dl_job_steps (
       job_id TEXT NOT NULL REFERENCES dl_jobs(id) ON DELETE CASCADE,
       step INTEGER NOT NULL,
@@ -117,13 +123,28 @@ export const deadLetters: Migration = {
       headers_json TEXT,
       origin TEXT NOT NULL,
       target_index INTEGER NOT NULL,
-      -- sending: handed to the servers, outcome not yet known. Such steps are
-      -- moved again first after a crash (a repeated move is safe).
-      state TEXT NOT NULL DEFAULT 'pending'
-        CHECK (state IN ('pending', 'sending', 'delivered', 'gone', 'failed')),
+      PRIMARY KEY (job_id, step)
+    ) STRICT;
+
+    -- Progress: steps run in plan order, a batch at a time. A batch is written
+    -- as "sending" before it is handed to the servers and as "done" after its
+    -- outcome is known; a "sending" batch found after a crash is moved again
+    -- first (a repeated move is safe). Done batches cover steps 0..n without gaps.
+    CREATE TABLE dl_job_batches (
+      job_id TEXT NOT NULL REFERENCES dl_jobs(id) ON DELETE CASCADE,
+      first_step INTEGER NOT NULL,
+      last_step INTEGER NOT NULL,
+      state TEXT NOT NULL CHECK (state IN ('sending', 'done')),
+      PRIMARY KEY (job_id, first_step)
+    ) STRICT;
+
+    -- Steps of done batches that were not delivered (the rest were).
+    CREATE TABLE dl_job_outcomes (
+      job_id TEXT NOT NULL REFERENCES dl_jobs(id) ON DELETE CASCADE,
+      step INTEGER NOT NULL,
+      state TEXT NOT NULL CHECK (state IN ('gone', 'failed')),
       detail TEXT,
       PRIMARY KEY (job_id, step)
     ) STRICT;
-    CREATE INDEX dl_job_steps_pending ON dl_job_steps (job_id, state, step);
   `,
 };
