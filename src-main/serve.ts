@@ -89,6 +89,7 @@ async function main(): Promise<void> {
       host: options.host,
       port: options.port,
       logger,
+      exportsDir: join(options.dataDir, 'exports'),
     });
   } catch (error) {
     await core.close();

@@ -1,8 +1,10 @@
 import { createReadStream } from 'node:fs';
+import { realpath } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   HTTP_CALL_PREFIX,
   HTTP_EVENTS_PATH,
+  HTTP_EXPORTS_PREFIX,
   HTTP_PAGE_PREFIX,
   HTTP_TOKEN_HEADER,
   type WireResult,
@@ -30,7 +32,12 @@ export interface RequestHandlerContext {
   readonly maxEventBufferBytes: number;
   /** Open event streams; the bridge ends them when it closes. */
   readonly streams: Set<() => void>;
+  /** The core's exports folder (audit reports); downloads come only from here. */
+  readonly exportsDir?: string;
 }
+
+/** Export files have generated names: no separators, no leading dot. */
+const EXPORT_FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,200}$/;
 
 const ALLOWED_METHODS = 'GET, POST';
 
@@ -103,6 +110,37 @@ export function createRequestHandler(
     const stream = createReadStream(found.path);
     stream.once('error', (error) => {
       context.logger.error('reading a page file failed', { path: pathForLog(pathname), error });
+      res.destroy();
+    });
+    stream.pipe(res);
+  };
+
+  const serveExport = async (res: ServerResponse, pathname: string) => {
+    let name: string;
+    try {
+      name = decodeURIComponent(pathname.slice(HTTP_EXPORTS_PREFIX.length));
+    } catch {
+      name = '';
+    }
+    if (!EXPORT_FILE_NAME.test(name) || !context.exportsDir) {
+      sendJson(res, 404, failure('NOT_FOUND', 'no such export'));
+      return;
+    }
+    const root = await realpath(context.exportsDir).catch(() => null);
+    const found =
+      root === null ? ({ kind: 'missing' } as const) : await lookupStaticFile(root, name);
+    if (found.kind !== 'file') {
+      sendJson(res, 404, failure('NOT_FOUND', 'no such export'));
+      return;
+    }
+    res.writeHead(200, {
+      'Content-Type': found.contentType,
+      'Content-Length': String(found.size),
+      'Content-Disposition': `attachment; filename="${name}"`,
+    });
+    const stream = createReadStream(found.path);
+    stream.once('error', (error) => {
+      context.logger.error('reading an export failed', { error });
       res.destroy();
     });
     stream.pipe(res);
@@ -228,6 +266,14 @@ export function createRequestHandler(
       });
       context.streams.add(end);
       res.once('close', () => context.streams.delete(end));
+      return;
+    }
+    if (pathname.startsWith(HTTP_EXPORTS_PREFIX)) {
+      if (req.method !== 'GET') {
+        methodNotAllowed(req, res);
+        return;
+      }
+      await serveExport(res, pathname);
       return;
     }
     if (pathname.startsWith(HTTP_CALL_PREFIX)) {

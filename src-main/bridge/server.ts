@@ -31,6 +31,8 @@ export interface BridgeOptions {
   readonly logger: Logger;
   readonly maxBodyBytes?: number;
   readonly pingIntervalMs?: number;
+  /** The core's exports folder, served for download under /api/exports/. */
+  readonly exportsDir?: string;
 }
 
 export interface Bridge {
@@ -96,6 +98,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     pingIntervalMs: options.pingIntervalMs ?? DEFAULT_PING_INTERVAL_MS,
     maxEventBufferBytes: MAX_EVENT_BUFFER_BYTES,
     streams,
+    ...(options.exportsDir ? { exportsDir: options.exportsDir } : {}),
   });
   server.on('request', (req, res) => {
     handle(req, res).catch((error: unknown) => {

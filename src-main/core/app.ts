@@ -111,7 +111,11 @@ export async function createCore(host: Host, options: CoreOptions = {}): Promise
     ...environmentHandlers(environments, connectors),
     ...runbookHandlers(runbooks),
     ...monitoringHandlers(monitoring, environments),
-    ...auditHandlers(audit, { exportsDir: join(host.dataDir, 'exports'), identity }),
+    ...auditHandlers(audit, {
+      exportsDir: join(host.dataDir, 'exports'),
+      identity,
+      ...(host.chooseSavePath ? { chooseSavePath: (name) => host.chooseSavePath!(name) } : {}),
+    }),
     ...deadLetterHandlers(deadLetters),
   };
   assertHandlersComplete(handlers);

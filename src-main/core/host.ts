@@ -33,4 +33,10 @@ export interface Host {
   operator(): OperatorIdentity;
   /** A desktop notification (Electron) or a toast pushed to the page (browser mode). */
   notify(title: string, body: string): void;
+  /**
+   * Asks the operator where to save a file (Electron's save dialog); null when
+   * they cancel. Absent in browser mode: files go to <dataDir>/exports and the
+   * page downloads them through the bridge.
+   */
+  chooseSavePath?(suggestedName: string): Promise<string | null>;
 }

@@ -1,6 +1,6 @@
 import os from 'node:os';
 import path from 'node:path';
-import { Notification, safeStorage } from 'electron';
+import { BrowserWindow, Notification, dialog, safeStorage } from 'electron';
 import type { Host, OperatorIdentity } from '../core/host';
 import type { Logger } from '../core/log/logger';
 import { createEncryptedSecretStore } from '../core/secrets';
@@ -55,6 +55,20 @@ export function createElectronHost(options: ElectronHostOptions): Host {
       } catch (error) {
         logger.warn('could not show a notification', { title, error });
       }
+    },
+    async chooseSavePath(suggestedName) {
+      const options = {
+        title: 'Save export',
+        defaultPath: path.join(os.homedir(), suggestedName),
+        properties: ['createDirectory', 'showOverwriteConfirmation'] as (
+          'createDirectory' | 'showOverwriteConfirmation'
+        )[],
+      };
+      const parent = BrowserWindow.getFocusedWindow();
+      const result = parent
+        ? await dialog.showSaveDialog(parent, options)
+        : await dialog.showSaveDialog(options);
+      return result.canceled || !result.filePath ? null : result.filePath;
     },
   };
 }

@@ -24,3 +24,10 @@ export const HTTP_EVENTS_PATH = '/api/events';
 export function httpCallPath(channel: string): string {
   return `${HTTP_CALL_PREFIX}${encodeURIComponent(channel)}`;
 }
+
+/** Browser mode: files the core wrote into its exports folder, fetched with the token header. */
+export const HTTP_EXPORTS_PREFIX = '/api/exports/';
+
+export function httpExportPath(fileName: string): string {
+  return `${HTTP_EXPORTS_PREFIX}${encodeURIComponent(fileName)}`;
+}

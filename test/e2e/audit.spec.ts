@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { launchChromium } from './support/chromium';
 import { startCore, type RunningCore } from './support/core';
@@ -125,7 +125,9 @@ test('actions are on record: the list, filters, before/after, verification and e
     new RegExp(`^Chain intact: ${total} records verified up to #${total} in \\d+ ms\\.$`),
   );
 
-  // Export what the filter selects: the file is written by the core and named.
+  // Export what the filter selects: the file is written by the core and named,
+  // and browser mode hands it to the browser as a download.
+  const downloading = page.waitForEvent('download');
   await page.getByTestId('audit-export-csv').click();
   const result = page.getByTestId('audit-export-result');
   await expect(result).toContainText('Wrote 1 record as CSV');
@@ -137,6 +139,9 @@ test('actions are on record: the list, filters, before/after, verification and e
   expect(csv).toContain(ENV_RENAMED);
   expect(csv).toContain('environments.save');
   expect(csv).not.toContain('runbooks.save');
+  const download = await downloading;
+  expect(download.suggestedFilename()).toBe(basename(path));
+  expect(readFileSync((await download.path())!, 'utf8')).toBe(csv);
   expect(pageErrors).toEqual([]);
   await page.close();
 });

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdirSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { SluiceError } from '../../../src-preload/contract';
 import type { HandlersFor } from '../rpc/dispatcher';
 import type { AuditLog } from './auditLog';
@@ -11,6 +11,8 @@ export interface AuditHandlerOptions {
   /** Where exports are written: <dataDir>/exports. */
   exportsDir: string;
   identity(): AuditOperator;
+  /** The host's save dialog, when it has one (Electron). */
+  chooseSavePath?: (suggestedName: string) => Promise<string | null>;
 }
 
 function exportFileName(extension: string, headSeq: number, now: Date): string {
@@ -45,17 +47,32 @@ export function auditHandlers(
       const verification = await audit.verify();
       const generatedAt = new Date();
       const fileName = exportFileName(EXPORT_EXTENSIONS[format], head.seq, generatedAt);
-      const path = join(options.exportsDir, fileName);
-      ctx.audit.targets([{ type: 'audit-export', id: fileName }]);
-      try {
-        mkdirSync(options.exportsDir, { recursive: true, mode: 0o700 });
-      } catch (error) {
-        throw new SluiceError(
-          'UNAVAILABLE',
-          `cannot create the exports folder ${options.exportsDir}: ${errorText(error)}`,
-        );
+      let path = join(options.exportsDir, fileName);
+      const chosen = options.chooseSavePath ? await options.chooseSavePath(fileName) : undefined;
+      ctx.audit.targets([{ type: 'audit-export', id: chosen ?? fileName }]);
+      if (chosen === null) {
+        throw new SluiceError('DENIED', 'export cancelled: no file was chosen', {
+          reason: 'cancelled',
+        });
       }
-      const out = createWriteStream(path, { flags: 'wx', mode: 0o600 });
+      if (chosen !== undefined) {
+        path = chosen;
+      } else {
+        try {
+          mkdirSync(options.exportsDir, { recursive: true, mode: 0o700 });
+        } catch (error) {
+          throw new SluiceError(
+            'UNAVAILABLE',
+            `cannot create the exports folder ${options.exportsDir}: ${errorText(error)}`,
+          );
+        }
+      }
+      // A chosen path was confirmed in the save dialog (overwrite included);
+      // a generated name in the exports folder must never replace a file.
+      const out = createWriteStream(path, {
+        flags: chosen === undefined ? 'wx' : 'w',
+        mode: 0o600,
+      });
       let summary;
       try {
         summary = await writeExport(format, audit, filter, out, {
@@ -71,7 +88,8 @@ export function auditHandlers(
       }
       const result = {
         path,
-        fileName,
+        fileName: chosen === undefined ? fileName : basename(chosen),
+        downloadable: chosen === undefined,
         format,
         records: summary.records,
         listed: summary.listed,

@@ -127,6 +127,8 @@ export const auditExportResultSchema = z.object({
   /** Absolute path of the written file. */
   path: z.string(),
   fileName: z.string(),
+  /** True when the file sits in the exports folder, so browser mode can download it. */
+  downloadable: z.boolean(),
   format: auditExportFormatSchema,
   /** Records written (the PDF lists at most a fixed number; see `listed`). */
   records: z.number().int().nonnegative(),

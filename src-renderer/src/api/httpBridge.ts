@@ -4,12 +4,13 @@ import type {
   SluiceBridge,
   WireResult,
 } from '../../../src-preload/contract';
-import { wireResultSchema } from '../../../src-preload/contract/errors';
+import { SluiceError, wireResultSchema } from '../../../src-preload/contract/errors';
 import {
   HTTP_EVENTS_PATH,
   HTTP_PAGE_PREFIX,
   HTTP_TOKEN_HEADER,
   httpCallPath,
+  httpExportPath,
 } from '../../../src-preload/contract/transport';
 import { EventStream } from './eventStream';
 
@@ -101,4 +102,32 @@ export class HttpBridge implements SluiceBridge {
   onReconnect(listener: () => void): () => void {
     return this.events.onReconnect(listener);
   }
+}
+
+/**
+ * Browser mode: fetches a file the core wrote into its exports folder (with
+ * the token header, like every call) and hands it to the browser as a
+ * download. The file never passes through a URL a page could guess.
+ */
+export async function downloadExportFile(fileName: string): Promise<void> {
+  const token = tokenFromPathname(window.location.pathname);
+  if (token === null)
+    throw new SluiceError('UNAVAILABLE', 'this page was not opened from a bridge URL');
+  const response = await fetch(httpExportPath(fileName), {
+    headers: { [HTTP_TOKEN_HEADER]: token },
+  });
+  if (!response.ok) {
+    throw new SluiceError(
+      response.status === 404 ? 'NOT_FOUND' : 'UNAVAILABLE',
+      `downloading ${fileName} failed: HTTP ${response.status}`,
+    );
+  }
+  const url = URL.createObjectURL(await response.blob());
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = fileName;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }

@@ -27,7 +27,9 @@ export interface TestCore {
   cleanup(): Promise<void>;
 }
 
-export async function startTestCore(): Promise<TestCore> {
+export async function startTestCore(
+  hostOverrides: Partial<Pick<Host, 'chooseSavePath'>> = {},
+): Promise<TestCore> {
   const temp = makeTempDir('sluice-audit-core-');
   const host: Host = {
     mode: 'browser',
@@ -37,6 +39,7 @@ export async function startTestCore(): Promise<TestCore> {
     logger: silentLogger,
     operator: () => TEST_OPERATOR,
     notify: () => undefined,
+    ...hostOverrides,
   };
   // No default runbooks: the store starts empty.
   const core = await createCore(host, { resourcesDir: join(temp.dir, 'no-resources') });

@@ -31,10 +31,30 @@ const fake = vi.hoisted(() => {
       shown.push({ title: this.options.title, body: this.options.body });
     }
   }
-  return { state, shown, safeStorage, Notification };
+  const saveDialog = {
+    answer: { canceled: false, filePath: '/home/op/report.csv' } as {
+      canceled: boolean;
+      filePath?: string;
+    },
+    asked: [] as string[],
+  };
+  const dialog = {
+    showSaveDialog: async (...args: unknown[]) => {
+      const options = args[args.length - 1] as { defaultPath: string };
+      saveDialog.asked.push(options.defaultPath);
+      return saveDialog.answer;
+    },
+  };
+  const BrowserWindow = { getFocusedWindow: () => null };
+  return { state, shown, safeStorage, Notification, dialog, BrowserWindow, saveDialog };
 });
 
-vi.mock('electron', () => ({ safeStorage: fake.safeStorage, Notification: fake.Notification }));
+vi.mock('electron', () => ({
+  safeStorage: fake.safeStorage,
+  Notification: fake.Notification,
+  dialog: fake.dialog,
+  BrowserWindow: fake.BrowserWindow,
+}));
 
 const { createElectronHost, ELECTRON_SECRETS_FILE } =
   await import('../../../src-main/shell/electronHost');
@@ -120,5 +140,14 @@ describe('createElectronHost', () => {
     expect(() => h.notify('Lag', 'group sync is STALL')).not.toThrow();
     expect(fake.shown).toEqual([]);
     expect(lines.join('\n')).toContain('no notification service');
+  });
+
+  it('asks where to save an export and reports a cancelled dialog as null', async () => {
+    const { host: h } = host();
+    fake.saveDialog.answer = { canceled: false, filePath: '/home/op/report.csv' };
+    expect(await h.chooseSavePath?.('sluice-audit.csv')).toBe('/home/op/report.csv');
+    expect(fake.saveDialog.asked.at(-1)).toBe(path.join(os.homedir(), 'sluice-audit.csv'));
+    fake.saveDialog.answer = { canceled: true };
+    expect(await h.chooseSavePath?.('sluice-audit.csv')).toBeNull();
   });
 });

@@ -1,5 +1,7 @@
 import type { AuditExportFormat, AuditFilter } from '../../../../src-preload/contract';
 import { ErrorPanel } from '../../components/Panels';
+import { useState } from 'react';
+import { downloadExportFile } from '../../api/httpBridge';
 import { useExportAudit } from '../../queries/audit';
 import { describeFilter } from './auditFilterModel';
 import { formatBytes, formatCount } from './auditFormat';
@@ -27,6 +29,11 @@ export function AuditExport({
 }) {
   const exporter = useExportAudit();
   const result = exporter.data;
+  const [downloadError, setDownloadError] = useState<unknown>(null);
+  const download = (fileName: string) => {
+    setDownloadError(null);
+    downloadExportFile(fileName).catch((error: unknown) => setDownloadError(error));
+  };
 
   return (
     <section className="card audit-export" data-testid="audit-export" aria-label="Export">
@@ -42,7 +49,18 @@ export function AuditExport({
               className="button button-small"
               data-testid={`audit-export-${format}`}
               disabled={exporter.isPending || filterProblem}
-              onClick={() => exporter.mutate({ format, filter })}
+              onClick={() =>
+                exporter.mutate(
+                  { format, filter },
+                  {
+                    // Browser mode: the file is on the core's machine; fetch it
+                    // into the browser's downloads right away.
+                    onSuccess: (done) => {
+                      if (browserMode && done.downloadable) download(done.fileName);
+                    },
+                  },
+                )
+              }
             >
               {exporter.isPending && exporter.variables?.format === format ? 'Exporting…' : label}
             </button>
@@ -50,6 +68,7 @@ export function AuditExport({
         </span>
       </div>
       {exporter.isError ? <ErrorPanel error={exporter.error} /> : null}
+      {downloadError ? <ErrorPanel error={downloadError} /> : null}
       {result && !exporter.isPending ? (
         <div className="audit-export-result" role="status" data-testid="audit-export-result">
           <p>
@@ -59,6 +78,19 @@ export function AuditExport({
               : ''}{' '}
             as {result.format.toUpperCase()}, {formatBytes(result.bytes)}:{' '}
             <code data-testid="audit-export-path">{result.path}</code>
+            {browserMode && result.downloadable ? (
+              <>
+                {' '}
+                <button
+                  type="button"
+                  className="button button-small"
+                  data-testid="audit-export-download"
+                  onClick={() => download(result.fileName)}
+                >
+                  Download again
+                </button>
+              </>
+            ) : null}
           </p>
           <p className="muted">
             Chain head #{formatCount(result.head.seq)}{' '}
