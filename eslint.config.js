@@ -5,13 +5,24 @@ import prettier from 'eslint-config-prettier';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['out/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'coverage/**'] },
+  {
+    ignores: [
+      'out/**',
+      'node_modules/**',
+      'test-results/**',
+      'playwright-report/**',
+      'coverage/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
     languageOptions: { globals: { ...globals.node } },
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       '@typescript-eslint/consistent-type-imports': 'error',
       'no-console': 'off',
     },
@@ -38,11 +49,20 @@ export default tseslint.config(
   },
   {
     // The core must stay free of Electron so it runs under Node, vitest and browser mode.
-    files: ['src-main/core/**/*.ts', 'src-main/serve.ts', 'src-main/bridge/**/*.ts', 'sandbox/**/*.ts'],
+    files: [
+      'src-main/core/**/*.ts',
+      'src-main/serve.ts',
+      'src-main/bridge/**/*.ts',
+      'sandbox/**/*.ts',
+    ],
     rules: {
       'no-restricted-imports': [
         'error',
-        { paths: [{ name: 'electron', message: 'core code must not import electron; go through Host.' }] },
+        {
+          paths: [
+            { name: 'electron', message: 'core code must not import electron; go through Host.' },
+          ],
+        },
       ],
     },
   },
