@@ -17,9 +17,15 @@ export interface LoadControls {
   burst(seconds: number, multiplier?: number): void;
 }
 
+/** The sync consumer can also be slowed down (messages per second; null: full speed). */
+export interface Throttleable extends Pausable {
+  throttle(perSecond: number | null): void;
+  readonly throttledTo: number | null;
+}
+
 export interface Controls {
   worker: Pausable | null;
-  sync: Pausable | null;
+  sync: Throttleable | null;
   load: LoadControls | null;
   status(): Promise<unknown>;
 }
@@ -94,6 +100,13 @@ export class ControlServer {
     }
     if (req.method !== 'POST') return refuse(res, 405, `use GET /control/status or POST ${path}`);
     const [, , target, action] = path.split('/');
+    if (target === 'sync' && action === 'throttle') {
+      const sync = this.controls.sync;
+      if (!sync) return sendJson(res, 409, { error: 'the sync is not running in this sandbox' });
+      const body = await jsonBody(req);
+      sync.throttle(body.perSecond === null ? null : positiveNumber(body, 'perSecond'));
+      return sendJson(res, 200, { sync: { paused: sync.paused, throttledTo: sync.throttledTo } });
+    }
     if (target === 'worker' || target === 'sync') {
       const piece = target === 'worker' ? this.controls.worker : this.controls.sync;
       if (!piece)

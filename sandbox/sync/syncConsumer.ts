@@ -7,6 +7,7 @@ import { SYNC_CONNECTOR_NAME, SYNC_DLQ_TOPIC, SYNC_GROUP, SYNC_TOPIC } from '../
 import { backoffDelay, sleep, withTimeout } from '../common/time';
 import type { DocumentRejectedError, IndexDocument, Indexer } from '../schema/indexer';
 import { connectErrorHeaders } from './connectHeaders';
+import { MessagePace } from './throttle';
 import type { OutgoingMessage, Publisher } from './kafka';
 
 export interface SyncConsumerOptions {
@@ -65,6 +66,7 @@ export class SyncConsumer {
   private readonly logger: Logger;
   private readonly stopSignal = new AbortController();
   private isPaused = false;
+  private pace: MessagePace | null = null;
   private joined: Promise<void>;
   private markJoined!: () => void;
 
@@ -120,6 +122,19 @@ export class SyncConsumer {
     this.consumer.pause([{ topic: this.topic }]);
   }
 
+  /**
+   * Slows the consumer to at most `perSecond` messages a second across all
+   * partitions (null: full speed). It keeps committing, so lag grows while
+   * offsets still advance.
+   */
+  throttle(perSecond: number | null): void {
+    this.pace = perSecond === null || perSecond <= 0 ? null : new MessagePace(perSecond);
+  }
+
+  get throttledTo(): number | null {
+    return this.pace?.perSecond ?? null;
+  }
+
   resume(): void {
     this.isPaused = false;
     this.consumer.resume([{ topic: this.topic }]);
@@ -137,14 +152,16 @@ export class SyncConsumer {
     const { batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale } =
       payload;
     const control: Control = { heartbeat, isRunning, isStale };
-    for (let start = 0; start < batch.messages.length; start += this.chunkSize) {
+    const size = this.pace ? 1 : this.chunkSize;
+    for (let start = 0; start < batch.messages.length; start += size) {
       if (this.isPaused || !isRunning() || isStale() || this.stopSignal.signal.aborted) return;
-      const chunk = batch.messages.slice(start, start + this.chunkSize);
+      const chunk = batch.messages.slice(start, start + size);
+      if (this.pace && !(await this.waitForPace(chunk.length, heartbeat))) return;
       const done = await this.handleChunk(batch.topic, batch.partition, chunk, control);
       if (!done) return;
       for (const message of chunk) resolveOffset(message.offset);
       const last = chunk[chunk.length - 1]!;
-      if (start + this.chunkSize >= batch.messages.length && batch.offsetLag() === '0') {
+      if (start + size >= batch.messages.length && batch.offsetLag() === '0') {
         // Caught up with the partition: commit now, so a drained group reads zero lag.
         await commitOffsetsIfNecessary({
           topics: [
@@ -162,6 +179,19 @@ export class SyncConsumer {
       }
       await heartbeat();
     }
+  }
+
+  /** Waits for the throttle's slot, heartbeating; false when paused or stopped meanwhile. */
+  private async waitForPace(count: number, heartbeat: () => Promise<void>): Promise<boolean> {
+    let wait = this.pace?.reserve(count) ?? 0;
+    while (wait > 0) {
+      const step = Math.min(wait, 1000);
+      await sleep(step, this.stopSignal.signal);
+      wait -= step;
+      if (this.isPaused || this.stopSignal.signal.aborted) return false;
+      await heartbeat();
+    }
+    return true;
   }
 
   /** True when every message of the chunk is indexed, skipped or dead-lettered. */

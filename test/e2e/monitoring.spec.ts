@@ -118,12 +118,27 @@ test('live monitoring of the sandbox: a paused worker, a paused sync consumer, a
     .toBeLessThan(20);
   await expect(alert).toBeHidden({ timeout: 30_000 });
 
-  // 2. The sync consumer pauses: the group leaves OK, the gap and its oldest row grow.
+  // 2. The sync consumer falls behind while still committing (throttled below
+  // the write rate): lag never decreases across the window, so WARN. Then it
+  // stops: STALL or STOP. The gap and its oldest row grow.
   await page.getByTestId('nav-lag').click();
   const groupStatus = page.getByTestId('group-row-es-sync').getByTestId('group-status');
   await expect(groupStatus).toHaveText('OK', { timeout: 30_000 });
   const seen = new Set<string>();
+  sandbox!.consumer.throttle(6);
+  await expect
+    .poll(
+      async () => {
+        const status = (await groupStatus.innerText()).trim();
+        seen.add(status);
+        return status;
+      },
+      { timeout: 90_000, intervals: [500] },
+    )
+    .toBe('WARN');
+  await page.screenshot({ path: test.info().outputPath('lag-warn.png'), fullPage: true });
   sandbox!.consumer.pause();
+  sandbox!.consumer.throttle(null);
   await expect
     .poll(
       async () => {
