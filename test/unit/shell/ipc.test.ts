@@ -94,6 +94,22 @@ describe('registerIpc', () => {
     expect(dispatch).toHaveBeenCalledWith(name, input, { transport: 'ipc' });
   });
 
+  it.each(channelNames)(
+    '%s refuses a foreign sender (null frame or foreign page) without calling dispatch',
+    async (name) => {
+      const { ipcMain, dispatch } = setup();
+      for (const senderFrame of [null, frame('https://evil.example/')]) {
+        const result = (await ipcMain.call(
+          ipcInvokeChannel(name),
+          invokeEvent(senderFrame),
+          {},
+        )) as WireResult;
+        expect(!result.ok && result.error.code).toBe('DENIED');
+      }
+      expect(dispatch).not.toHaveBeenCalled();
+    },
+  );
+
   it.each([
     ['a null senderFrame (navigated away or destroyed)', null],
     ['an undefined senderFrame', undefined],
