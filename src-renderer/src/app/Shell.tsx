@@ -7,6 +7,7 @@ import { useSelectedEnvironment } from './SelectedEnvironment';
 import { useAppliedTheme } from './theme';
 import { useHashRoute } from './useHashRoute';
 import { AuditPage } from '../pages/audit/AuditPage';
+import { DeadLettersPage } from '../pages/deadletters/DeadLettersPage';
 import { LagPage } from '../pages/lag/LagPage';
 import { MonitoringLive } from '../pages/monitoring/MonitoringLive';
 import { OverviewPage } from '../pages/OverviewPage';
@@ -22,6 +23,7 @@ function CurrentPage({ page, navigate }: { page: PageId; navigate: (page: PageId
   if (page === 'settings') return <SettingsPage />;
   if (page === 'runbooks') return <RunbooksPage />;
   if (page === 'audit') return <AuditPage />;
+  if (page === 'dead-letters') return <DeadLettersPage />;
   if (page === 'queues') return <QueuesPage />;
   if (page === 'lag') return <LagPage />;
   if (page === 'sync-gaps') return <SyncGapsPage />;

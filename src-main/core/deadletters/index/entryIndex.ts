@@ -64,16 +64,19 @@ const LIST_COLUMNS = `id, pos, partition, "offset", record_ts, external_id, erro
 export const NO_ERROR_CLASS = '';
 
 /**
- * Turns free text into an FTS5 query: every word must occur, each as a
- * prefix. Quoting each word keeps FTS5 operators in the input inert.
+ * Turns free text into an FTS5 query: every whitespace-separated term must
+ * occur; a term of several words ("doc-bad-3") must occur as that phrase;
+ * the last word of each term may be a prefix. Quoting keeps FTS5 operators in
+ * the input inert.
  */
 export function ftsQuery(text: string): string | null {
-  const words = text.match(/[\p{L}\p{N}_]+/gu) ?? [];
-  if (words.length === 0) return null;
-  return words
-    .slice(0, 20)
-    .map((word) => `"${word.replace(/"/g, '""')}"*`)
-    .join(' ');
+  const terms = text
+    .split(/\s+/)
+    .map((term) => term.match(/[\p{L}\p{N}_]+/gu) ?? [])
+    .filter((words) => words.length > 0)
+    .slice(0, 20);
+  if (terms.length === 0) return null;
+  return terms.map((words) => `"${words.join(' ').replace(/"/g, '""')}"*`).join(' ');
 }
 
 interface Where {

@@ -132,8 +132,8 @@ export class DeadLetterTableSql {
     }
     if (filter.key.trim() !== '') parts.push(`${this.id}::text = ${add(filter.key.trim())}`);
     if (filter.text.trim() !== '') {
-      // A scan on the server: every word must occur in the payload text.
-      const words = filter.text.match(/[\p{L}\p{N}_]+/gu) ?? [];
+      // A scan on the server: every whitespace-separated term must occur in the payload text.
+      const words = filter.text.split(/\s+/).filter((term) => term.length > 0);
       if (words.length === 0) parts.push('false');
       const payloadText =
         this.payloadType === 'bytea'

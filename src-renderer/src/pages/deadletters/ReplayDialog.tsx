@@ -1,0 +1,310 @@
+import { useEffect, useRef, useState, type ReactNode } from 'react';
+import {
+  SluiceError,
+  type DeadLetterSourceView,
+  type EnvironmentView,
+  type ReplayRequestInput,
+  type ReplayTargetInput,
+  type Selection,
+} from '../../../../src-preload/contract';
+import { useDryRun, useStartReplay } from '../../queries/deadletters';
+import { PayloadView } from './PayloadView';
+
+type TargetKind = ReplayTargetInput['kind'];
+
+function Field({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div className="field">
+      <label>
+        {label}
+        {children}
+      </label>
+    </div>
+  );
+}
+
+function targetKinds(source: DeadLetterSourceView): { kind: TargetKind; label: string }[] {
+  const original = { kind: 'original' as const, label: 'where each entry came from' };
+  if (source.settings.kind === 'redis')
+    return [original, { kind: 'redis-list', label: 'a Redis list' }];
+  if (source.settings.kind === 'kafka')
+    return [original, { kind: 'kafka-topic', label: 'a Kafka topic' }];
+  return [
+    original,
+    { kind: 'postgres-table', label: 'a table of this database' },
+    { kind: 'redis-list', label: 'a Redis list' },
+  ];
+}
+
+/** "name=value" lines into header pairs. */
+function parseHeaderLines(text: string): { name: string; value: string }[] {
+  return text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line.length > 0 && line.includes('='))
+    .map((line) => ({
+      name: line.slice(0, line.indexOf('=')).trim(),
+      value: line.slice(line.indexOf('=') + 1),
+    }));
+}
+
+/**
+ * Replay of a selection or a filter: a dry run first (count, targets, a
+ * sample), then the job with its rate limit. Production bulk replays ask for
+ * the environment's name.
+ */
+export function ReplayDialog({
+  environment,
+  source,
+  selection,
+  onClose,
+}: {
+  environment: EnvironmentView;
+  source: DeadLetterSourceView;
+  selection: Selection;
+  onClose: () => void;
+}) {
+  const ref = useRef<HTMLDialogElement>(null);
+  const [kind, setKind] = useState<TargetKind>('original');
+  const [key, setKey] = useState('');
+  const [side, setSide] = useState<'head' | 'tail'>('head');
+  const [topic, setTopic] = useState('');
+  const [table, setTable] = useState('');
+  const [payloadColumn, setPayloadColumn] = useState('payload');
+  const [headerMode, setHeaderMode] = useState<'keep' | 'strip-errors' | 'strip-all'>(
+    'strip-errors',
+  );
+  const [strip, setStrip] = useState('');
+  const [add, setAdd] = useState('');
+  const [rate, setRate] = useState('');
+  const [typedName, setTypedName] = useState('');
+  const dryRun = useDryRun();
+  const start = useStartReplay();
+  const { mutate: runDryRun } = dryRun;
+
+  useEffect(() => {
+    const dialog = ref.current;
+    if (dialog && !dialog.open) dialog.showModal();
+    return () => dialog?.close();
+  }, []);
+
+  const target: ReplayTargetInput =
+    kind === 'redis-list'
+      ? { kind, key: key.trim(), side }
+      : kind === 'kafka-topic'
+        ? { kind, topic: topic.trim() }
+        : kind === 'postgres-table'
+          ? { kind, table: table.trim(), payloadColumn: payloadColumn.trim() }
+          : { kind: 'original' };
+  const request: ReplayRequestInput = {
+    sourceId: source.id,
+    selection,
+    target,
+    headers: {
+      mode: headerMode,
+      strip: strip
+        .split(/[\s,]+/)
+        .map((name) => name.trim())
+        .filter(Boolean),
+      add: parseHeaderLines(add),
+    },
+    ratePerSecond: rate.trim() === '' ? null : Number(rate),
+    confirmEnvironmentName: typedName === '' ? null : typedName,
+  };
+  const requestKey = JSON.stringify({ ...request, confirmEnvironmentName: null });
+
+  useEffect(() => {
+    const timer = setTimeout(() => runDryRun(JSON.parse(requestKey) as ReplayRequestInput), 300);
+    return () => clearTimeout(timer);
+  }, [requestKey, runDryRun]);
+
+  const result =
+    dryRun.variables &&
+    JSON.stringify({ ...dryRun.variables, confirmEnvironmentName: null }) === requestKey
+      ? dryRun.data
+      : undefined;
+  const needsName = result?.confirmation.required ?? false;
+  const nameOk = !needsName || typedName === environment.name;
+  const canStart =
+    result !== undefined &&
+    result.count > 0 &&
+    result.withoutTarget === 0 &&
+    nameOk &&
+    !start.isPending &&
+    !environment.readOnly;
+
+  return (
+    <dialog
+      ref={ref}
+      className="dialog dl-dialog"
+      data-testid="dl-replay-dialog"
+      aria-labelledby="dl-replay-title"
+      onCancel={(event) => {
+        event.preventDefault();
+        onClose();
+      }}
+    >
+      <h2 id="dl-replay-title" className="dialog-title">
+        Replay{' '}
+        {selection.kind === 'keys' ? `${selection.keys.length} selected` : 'every matching entry'}{' '}
+        from {source.name}
+      </h2>
+      <div className="dialog-body">
+        <div className="field-row">
+          <Field label="Send to">
+            <select
+              value={kind}
+              onChange={(e) => setKind(e.target.value as TargetKind)}
+              data-testid="dl-replay-target"
+            >
+              {targetKinds(source).map((option) => (
+                <option key={option.kind} value={option.kind}>
+                  {option.label}
+                </option>
+              ))}
+            </select>
+          </Field>
+          {kind === 'redis-list' ? (
+            <>
+              <Field label="List key">
+                <input
+                  value={key}
+                  onChange={(e) => setKey(e.target.value)}
+                  data-testid="dl-replay-key"
+                />
+              </Field>
+              <Field label="Push at the">
+                <select value={side} onChange={(e) => setSide(e.target.value as 'head' | 'tail')}>
+                  <option value="head">head (LPUSH)</option>
+                  <option value="tail">tail (RPUSH)</option>
+                </select>
+              </Field>
+            </>
+          ) : null}
+          {kind === 'kafka-topic' ? (
+            <Field label="Topic">
+              <input value={topic} onChange={(e) => setTopic(e.target.value)} />
+            </Field>
+          ) : null}
+          {kind === 'postgres-table' ? (
+            <>
+              <Field label="Table">
+                <input value={table} onChange={(e) => setTable(e.target.value)} />
+              </Field>
+              <Field label="Payload column">
+                <input value={payloadColumn} onChange={(e) => setPayloadColumn(e.target.value)} />
+              </Field>
+            </>
+          ) : null}
+          <Field label="Rate limit (entries/s, empty: none)">
+            <input
+              type="number"
+              min={1}
+              value={rate}
+              onChange={(e) => setRate(e.target.value)}
+              data-testid="dl-replay-rate"
+            />
+          </Field>
+        </div>
+        {source.settings.kind === 'kafka' ? (
+          <div className="field-row">
+            <Field label="Headers">
+              <select
+                value={headerMode}
+                onChange={(e) => setHeaderMode(e.target.value as typeof headerMode)}
+              >
+                <option value="strip-errors">keep, without the error headers</option>
+                <option value="keep">keep all</option>
+                <option value="strip-all">drop all</option>
+              </select>
+            </Field>
+            <Field label="Also drop (names, name* for a prefix)">
+              <input value={strip} onChange={(e) => setStrip(e.target.value)} />
+            </Field>
+            <Field label="Add (name=value per line)">
+              <textarea rows={2} value={add} onChange={(e) => setAdd(e.target.value)} />
+            </Field>
+          </div>
+        ) : null}
+
+        <section className="dl-dryrun" data-testid="dl-dryrun" aria-live="polite">
+          <h3>Dry run</h3>
+          {dryRun.isError ? (
+            <p className="field-error">{dryRun.error.message}</p>
+          ) : !result ? (
+            <p className="loading">Counting…</p>
+          ) : (
+            <>
+              <p data-testid="dl-dryrun-count">
+                <strong>{result.count.toLocaleString('en')}</strong>{' '}
+                {result.count === 1 ? 'entry' : 'entries'} would be replayed
+                {result.targets.length > 0
+                  ? `: ${result.targets.map((t) => `${t.count.toLocaleString('en')} to ${t.target}`).join(', ')}`
+                  : ''}
+                .
+              </p>
+              {result.warnings.map((warning) => (
+                <p key={warning} className="dl-warning">
+                  {warning}
+                </p>
+              ))}
+              {result.delivery ? <p className="muted dl-delivery">{result.delivery}</p> : null}
+              {result.sample.length > 0 ? (
+                <details className="dl-details">
+                  <summary>Sample of what is sent ({result.sample.length})</summary>
+                  {result.sample.map((item) => (
+                    <div key={item.key} className="dl-sample">
+                      <p className="dl-mono">
+                        {item.key} → {item.target ?? 'no target'}
+                      </p>
+                      {item.headers.length > 0 ? (
+                        <p className="dl-mono muted">
+                          {item.headers.map((h) => `${h.name}: ${h.text ?? '(bytes)'}`).join(' · ')}
+                        </p>
+                      ) : null}
+                      <PayloadView payload={item.payload} testId={`dl-sample-${item.key}`} />
+                    </div>
+                  ))}
+                </details>
+              ) : null}
+              {needsName ? (
+                <div className="field dl-confirm">
+                  <label>
+                    {result.count.toLocaleString('en')} entries in production: type{' '}
+                    <strong>{environment.name}</strong> to confirm
+                    <input
+                      value={typedName}
+                      onChange={(e) => setTypedName(e.target.value)}
+                      data-testid="dl-confirm-name"
+                      autoComplete="off"
+                    />
+                  </label>
+                </div>
+              ) : null}
+            </>
+          )}
+        </section>
+        {start.error ? (
+          <p className="field-error" role="alert" data-testid="dl-replay-error">
+            {start.error instanceof SluiceError ? `${start.error.code}: ` : ''}
+            {start.error.message}
+          </p>
+        ) : null}
+      </div>
+      <div className="dialog-actions">
+        <button type="button" className="button" onClick={onClose}>
+          Cancel
+        </button>
+        <button
+          type="button"
+          className="button button-primary"
+          disabled={!canStart}
+          onClick={() => start.mutate(request, { onSuccess: onClose })}
+          data-testid="dl-replay-start"
+        >
+          Start replay
+        </button>
+      </div>
+    </dialog>
+  );
+}

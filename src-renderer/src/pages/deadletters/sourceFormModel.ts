@@ -1,0 +1,235 @@
+import type {
+  DeadLetterSourceInput,
+  DeadLetterSourceKind,
+  DeadLetterSourceView,
+} from '../../../../src-preload/contract';
+
+/** Every field of the source form as text, whatever the kind; turned into input on save. */
+export interface SourceFormState {
+  id: string | null;
+  name: string;
+  kind: DeadLetterSourceKind;
+  jsonSchema: string;
+  bulkConfirmThreshold: string;
+  // Redis
+  redisKey: string;
+  format: 'envelope' | 'raw';
+  pushSide: 'head' | 'tail';
+  replayMarking: 'json-fields' | 'none';
+  defaultTargetKey: string;
+  fields: Record<string, string>;
+  // Kafka
+  topic: string;
+  defaultTargetTopic: string;
+  // PostgreSQL
+  schema: string;
+  table: string;
+  removal: 'status' | 'delete';
+  columns: Record<string, string>;
+  statusPending: string;
+  statusReplayed: string;
+  statusDiscarded: string;
+  targetKind: 'none' | 'postgres-table' | 'redis-list';
+  targetTable: string;
+  targetPayloadColumn: string;
+  targetReplayIdColumn: string;
+  targetOriginColumn: string;
+  targetRedisKey: string;
+}
+
+export const ENVELOPE_FIELDS: { name: string; label: string; fallback: string }[] = [
+  { name: 'id', label: 'Id', fallback: 'id' },
+  { name: 'payload', label: 'Payload', fallback: 'payload' },
+  { name: 'payloadEncoding', label: 'Payload encoding', fallback: 'payload_encoding' },
+  { name: 'errorClass', label: 'Error class', fallback: 'error_class' },
+  { name: 'errorMessage', label: 'Error message', fallback: 'error_message' },
+  { name: 'attempts', label: 'Attempts', fallback: 'attempts' },
+  { name: 'firstFailedAt', label: 'First failure', fallback: 'first_failed_at' },
+  { name: 'lastFailedAt', label: 'Last failure', fallback: 'last_failed_at' },
+  { name: 'origin', label: 'Source queue', fallback: 'source_queue' },
+];
+
+export const TABLE_COLUMNS: { name: string; label: string; fallback: string }[] = [
+  { name: 'id', label: 'Id', fallback: 'id' },
+  { name: 'payload', label: 'Payload', fallback: 'payload' },
+  { name: 'errorClass', label: 'Error class', fallback: 'error_class' },
+  { name: 'errorMessage', label: 'Error message', fallback: 'error_message' },
+  { name: 'attempts', label: 'Attempts', fallback: 'attempts' },
+  { name: 'firstFailedAt', label: 'First failure', fallback: 'first_failed_at' },
+  { name: 'lastFailedAt', label: 'Last failure', fallback: 'last_failed_at' },
+  { name: 'origin', label: 'Origin', fallback: 'source' },
+  { name: 'status', label: 'Status', fallback: 'status' },
+];
+
+const defaults = (list: { name: string; fallback: string }[]) =>
+  Object.fromEntries(list.map((f) => [f.name, f.fallback]));
+
+export function emptySourceForm(): SourceFormState {
+  return {
+    id: null,
+    name: '',
+    kind: 'redis',
+    jsonSchema: '',
+    bulkConfirmThreshold: '100',
+    redisKey: 'write_queue:dead',
+    format: 'envelope',
+    pushSide: 'head',
+    replayMarking: 'json-fields',
+    defaultTargetKey: '',
+    fields: defaults(ENVELOPE_FIELDS),
+    topic: '',
+    defaultTargetTopic: '',
+    schema: 'public',
+    table: 'dead_letters',
+    removal: 'status',
+    columns: defaults(TABLE_COLUMNS),
+    statusPending: 'pending',
+    statusReplayed: 'replayed',
+    statusDiscarded: 'discarded',
+    targetKind: 'none',
+    targetTable: '',
+    targetPayloadColumn: 'payload',
+    targetReplayIdColumn: '',
+    targetOriginColumn: '',
+    targetRedisKey: '',
+  };
+}
+
+const text = (value: string | null | undefined) => value ?? '';
+
+export function formFromSource(view: DeadLetterSourceView): SourceFormState {
+  const state = emptySourceForm();
+  state.id = view.id;
+  state.name = view.name;
+  state.kind = view.settings.kind;
+  state.jsonSchema = text(view.jsonSchema);
+  state.bulkConfirmThreshold = String(view.bulkConfirmThreshold);
+  const settings = view.settings;
+  if (settings.kind === 'redis') {
+    state.redisKey = settings.key;
+    state.format = settings.format;
+    state.pushSide = settings.pushSide;
+    state.replayMarking = settings.replayMarking;
+    state.defaultTargetKey = text(settings.defaultTargetKey);
+    state.fields = Object.fromEntries(
+      Object.entries(settings.fields).map(([name, value]) => [name, text(value)]),
+    );
+  } else if (settings.kind === 'kafka') {
+    state.topic = settings.topic;
+    state.defaultTargetTopic = text(settings.defaultTargetTopic);
+  } else {
+    state.schema = settings.schema;
+    state.table = settings.table;
+    state.removal = settings.removal;
+    state.columns = Object.fromEntries(
+      Object.entries(settings.columns).map(([name, value]) => [name, text(value)]),
+    );
+    state.statusPending = settings.statusValues.pending;
+    state.statusReplayed = settings.statusValues.replayed;
+    state.statusDiscarded = settings.statusValues.discarded;
+    const target = settings.defaultTarget;
+    if (target?.kind === 'postgres-table') {
+      state.targetKind = 'postgres-table';
+      state.targetTable = target.table;
+      state.targetPayloadColumn = target.payloadColumn;
+      state.targetReplayIdColumn = text(target.replayIdColumn);
+      state.targetOriginColumn = text(target.originColumn);
+    } else if (target?.kind === 'redis-list') {
+      state.targetKind = 'redis-list';
+      state.targetRedisKey = target.key;
+    }
+  }
+  return state;
+}
+
+const orNull = (value: string) => (value.trim() === '' ? null : value.trim());
+
+/** The save input; the core validates it (names, identifiers) and answers with issues. */
+export function sourceInputFromForm(state: SourceFormState): DeadLetterSourceInput {
+  const common = {
+    ...(state.id ? { id: state.id } : {}),
+    name: state.name.trim(),
+    jsonSchema: orNull(state.jsonSchema),
+    bulkConfirmThreshold: Number(state.bulkConfirmThreshold),
+  };
+  if (state.kind === 'redis') {
+    return {
+      ...common,
+      settings: {
+        kind: 'redis',
+        key: state.redisKey.trim(),
+        format: state.format,
+        pushSide: state.pushSide,
+        replayMarking: state.replayMarking,
+        defaultTargetKey: orNull(state.defaultTargetKey),
+        fields: {
+          id: orNull(state.fields.id ?? ''),
+          payload: (state.fields.payload ?? '').trim() || 'payload',
+          payloadEncoding: orNull(state.fields.payloadEncoding ?? ''),
+          errorClass: orNull(state.fields.errorClass ?? ''),
+          errorMessage: orNull(state.fields.errorMessage ?? ''),
+          attempts: orNull(state.fields.attempts ?? ''),
+          firstFailedAt: orNull(state.fields.firstFailedAt ?? ''),
+          lastFailedAt: orNull(state.fields.lastFailedAt ?? ''),
+          origin: orNull(state.fields.origin ?? ''),
+        },
+      },
+    };
+  }
+  if (state.kind === 'kafka') {
+    return {
+      ...common,
+      settings: {
+        kind: 'kafka',
+        topic: state.topic.trim(),
+        defaultTargetTopic: orNull(state.defaultTargetTopic),
+      },
+    };
+  }
+  const target =
+    state.targetKind === 'postgres-table'
+      ? {
+          kind: 'postgres-table' as const,
+          schema: state.schema.trim() || 'public',
+          table: state.targetTable.trim(),
+          payloadColumn: state.targetPayloadColumn.trim(),
+          replayIdColumn: orNull(state.targetReplayIdColumn),
+          originColumn: orNull(state.targetOriginColumn),
+        }
+      : state.targetKind === 'redis-list'
+        ? { kind: 'redis-list' as const, key: state.targetRedisKey.trim() }
+        : null;
+  return {
+    ...common,
+    settings: {
+      kind: 'postgres',
+      schema: state.schema.trim() || 'public',
+      table: state.table.trim(),
+      removal: state.removal,
+      columns: {
+        id: (state.columns.id ?? '').trim() || 'id',
+        payload: (state.columns.payload ?? '').trim() || 'payload',
+        errorClass: orNull(state.columns.errorClass ?? ''),
+        errorMessage: orNull(state.columns.errorMessage ?? ''),
+        attempts: orNull(state.columns.attempts ?? ''),
+        firstFailedAt: orNull(state.columns.firstFailedAt ?? ''),
+        lastFailedAt: orNull(state.columns.lastFailedAt ?? ''),
+        origin: orNull(state.columns.origin ?? ''),
+        status: orNull(state.columns.status ?? ''),
+      },
+      statusValues: {
+        pending: state.statusPending.trim(),
+        replayed: state.statusReplayed.trim(),
+        discarded: state.statusDiscarded.trim(),
+      },
+      defaultTarget: target,
+    },
+  };
+}
+
+export function describeSource(view: DeadLetterSourceView): string {
+  const s = view.settings;
+  if (s.kind === 'redis') return `Redis list ${s.key}${s.format === 'raw' ? ' (raw)' : ''}`;
+  if (s.kind === 'kafka') return `Kafka topic ${s.topic}`;
+  return `PostgreSQL table ${s.schema}.${s.table}`;
+}
