@@ -1,8 +1,8 @@
-import os from 'node:os';
 import { join } from 'node:path';
-import type { Host, OperatorIdentity } from '../core/host';
+import type { Host } from '../core/host';
 import type { Logger } from '../core/log/logger';
 import { createFileSecretStore } from '../core/secrets';
+import { currentOperator } from '../core/operator';
 
 /**
  * Browser mode's secrets: plain UTF-8 in a 0600 file. A different name from
@@ -14,17 +14,6 @@ export interface BrowserHostOptions {
   readonly dataDir: string;
   readonly appVersion: string;
   readonly logger: Logger;
-}
-
-function currentOperator(): OperatorIdentity {
-  let osUser: string;
-  try {
-    osUser = os.userInfo().username;
-  } catch {
-    // No passwd entry (some containers): fall back to what the shell says.
-    osUser = process.env.USER ?? process.env.USERNAME ?? 'unknown';
-  }
-  return { osUser, hostName: os.hostname() };
 }
 
 /** The Host for `npm run serve`: the core runs in this Node process, the UI in a browser. */

@@ -1,10 +1,11 @@
 import os from 'node:os';
 import path from 'node:path';
 import { BrowserWindow, Notification, dialog, safeStorage } from 'electron';
-import type { Host, OperatorIdentity } from '../core/host';
+import type { Host } from '../core/host';
 import type { Logger } from '../core/log/logger';
 import { createEncryptedSecretStore } from '../core/secrets';
 import { createSafeStorageCipher } from './safeStorageCipher';
+import { currentOperator } from '../core/operator';
 
 /** Kept apart from browser mode's plain secrets file: the two formats are not interchangeable. */
 export const ELECTRON_SECRETS_FILE = 'secrets-safestorage.json';
@@ -16,17 +17,6 @@ export interface ElectronHostOptions {
   appVersion: string;
   logger: Logger;
   platform?: NodeJS.Platform;
-}
-
-function currentOperator(): OperatorIdentity {
-  let osUser: string;
-  try {
-    osUser = os.userInfo().username;
-  } catch {
-    // No passwd entry (some containers): fall back to what the shell says.
-    osUser = process.env.USER ?? process.env.USERNAME ?? 'unknown';
-  }
-  return { osUser, hostName: os.hostname() };
 }
 
 /** The Host for the Electron shell. Call after app 'ready' (safeStorage needs it). */
