@@ -129,13 +129,11 @@ export class DeadLetterService {
     this.engine.resumeInterrupted();
     this.maintenance = setInterval(() => {
       for (const source of this.registry.all()) {
-        source
-          .maintain?.()
-          .catch((error: unknown) =>
-            this.deps.logger.warn('dead-letter index upkeep failed', {
-              error: describeError(error),
-            }),
-          );
+        source.maintain?.().catch((error: unknown) =>
+          this.deps.logger.warn('dead-letter index upkeep failed', {
+            error: describeError(error),
+          }),
+        );
       }
     }, 2000);
     this.maintenance.unref();

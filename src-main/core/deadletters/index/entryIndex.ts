@@ -262,19 +262,23 @@ export class EntryIndex {
     order: 'asc' | 'desc',
     offset: number,
     limit: number,
+    knownTotal?: number,
   ): { rows: IndexListRow[]; total: number } {
     const where = whereFor(sourceId, filter, filter.showResolved);
-    const total = (
-      this.db
-        .prepare(`SELECT count(*) AS n FROM dl_entries WHERE ${where.sql}`)
-        .get(...where.params) as { n: number }
-    ).n;
-    const rows = this.db
-      .prepare(
-        `SELECT ${LIST_COLUMNS} FROM dl_entries WHERE ${where.sql}
-         ORDER BY pos ${order === 'asc' ? 'ASC' : 'DESC'} LIMIT ? OFFSET ?`,
-      )
-      .all(...where.params, limit, offset) as IndexListRow[];
+    const total =
+      knownTotal ??
+      (
+        this.statement(`SELECT count(*) AS n FROM dl_entries WHERE ${where.sql}`).get(
+          ...where.params,
+        ) as { n: number }
+      ).n;
+    // A key matches a few entries: find them by their index and sort them
+    // ("+pos" keeps the planner from walking the whole order instead).
+    const selective = filter.key.trim() !== '';
+    const rows = this.statement(
+      `SELECT ${LIST_COLUMNS} FROM dl_entries WHERE ${where.sql}
+        ORDER BY ${selective ? '+pos' : 'pos'} ${order === 'asc' ? 'ASC' : 'DESC'} LIMIT ? OFFSET ?`,
+    ).all(...where.params, limit, offset) as IndexListRow[];
     return { rows, total };
   }
 
@@ -289,15 +293,31 @@ export class EntryIndex {
 
   topReasons(sourceId: string, filter: BrowseFilter, limit: number): ReasonGroup[] {
     const where = whereFor(sourceId, filter, filter.showResolved);
-    const rows = this.db
-      .prepare(
-        `SELECT NULLIF(error_class, '') AS errorClass, count(*) AS count,
-           max(reason) AS sampleReason
-         FROM dl_entries WHERE ${where.sql}
-         GROUP BY NULLIF(error_class, '') ORDER BY count DESC, errorClass LIMIT ?`,
-      )
-      .all(...where.params, limit) as ReasonGroup[];
-    return rows;
+    // Grouped on the class index alone; one sample reason per group afterwards.
+    const groups = this.statement(
+      `SELECT error_class AS errorClass, count(*) AS count FROM dl_entries WHERE ${where.sql}
+        GROUP BY error_class ORDER BY count DESC, errorClass LIMIT ?`,
+    ).all(...where.params, limit + 1) as { errorClass: string | null; count: number }[];
+    const merged = new Map<string | null, number>();
+    for (const group of groups) {
+      const name = group.errorClass === '' ? null : group.errorClass;
+      merged.set(name, (merged.get(name) ?? 0) + group.count);
+    }
+    const sample = this.statement(
+      `SELECT reason FROM dl_entries WHERE ${where.sql}
+         AND (error_class = ? OR (? IS NULL AND (error_class IS NULL OR error_class = '')))
+         AND reason IS NOT NULL LIMIT 1`,
+    );
+    return [...merged.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, limit)
+      .map(([errorClass, count]) => ({
+        errorClass,
+        count,
+        sampleReason:
+          (sample.pluck().get(...where.params, errorClass, errorClass) as string | undefined) ??
+          null,
+      }));
   }
 
   /** Ids of every matching entry, in order (ids only: the bytes are read in chunks). */

@@ -40,6 +40,7 @@ export abstract class IndexedSource implements DeadLetterSource {
   private syncing: Promise<void> | null = null;
   private lastError: string | null = null;
   private progress = { done: 0, total: null as number | null };
+  private counted: { filter: string; total: number; at: number } | null = null;
 
   constructor(protected readonly deps: IndexedSourceDeps) {}
 
@@ -112,13 +113,21 @@ export abstract class IndexedSource implements DeadLetterSource {
     offset: number,
     limit: number,
   ): Promise<{ rows: DeadLetterRow[]; total: number }> {
+    // A scrolling list asks for page after page of the same filter: the first
+    // page counts, the next ones reuse that count for a few seconds.
+    const filterKey = JSON.stringify(filter);
+    const cached = this.counted;
+    const reuse =
+      offset > 0 && cached !== null && cached.filter === filterKey && Date.now() - cached.at < 3000;
     const { rows, total } = this.deps.index.page(
       this.deps.sourceId,
       filter,
       this.listOrder,
       offset,
       limit,
+      reuse ? cached.total : undefined,
     );
+    if (!reuse) this.counted = { filter: filterKey, total, at: Date.now() };
     return { rows: rows.map((row) => this.toRow(row)), total };
   }
 

@@ -52,7 +52,11 @@ export const deadLetters: Migration = {
       headers_json TEXT
     ) STRICT;
     CREATE INDEX dl_entries_order ON dl_entries (source_id, pos);
-    CREATE INDEX dl_entries_class ON dl_entries (source_id, error_class, pos);
+    -- Lists, counts and grouping concern unresolved entries: partial indexes
+    -- hold only those, so a count or a deep page walks an index, not the table.
+    CREATE INDEX dl_entries_live ON dl_entries (source_id, pos) WHERE resolved_kind IS NULL;
+    CREATE INDEX dl_entries_class ON dl_entries (source_id, error_class, pos)
+      WHERE resolved_kind IS NULL;
     CREATE INDEX dl_entries_external ON dl_entries (source_id, external_id);
     CREATE INDEX dl_entries_hash ON dl_entries (source_id, hash);
     CREATE UNIQUE INDEX dl_entries_record ON dl_entries (source_id, partition, "offset")
