@@ -11,7 +11,6 @@ import { DeadLettersPage } from '../pages/deadletters/DeadLettersPage';
 import { LagPage } from '../pages/lag/LagPage';
 import { MonitoringLive } from '../pages/monitoring/MonitoringLive';
 import { OverviewPage } from '../pages/OverviewPage';
-import { PlannedPage, isPlannedPage } from '../pages/PlannedPage';
 import { QueuesPage } from '../pages/queues/QueuesPage';
 import { RunbooksPage } from '../pages/runbooks/RunbooksPage';
 import { SettingsPage } from '../pages/settings/SettingsPage';
@@ -27,7 +26,6 @@ function CurrentPage({ page, navigate }: { page: PageId; navigate: (page: PageId
   if (page === 'queues') return <QueuesPage />;
   if (page === 'lag') return <LagPage />;
   if (page === 'sync-gaps') return <SyncGapsPage />;
-  if (isPlannedPage(page)) return <PlannedPage page={page} />;
   return <OverviewPage onOpenSettings={() => navigate('settings')} />;
 }
 
