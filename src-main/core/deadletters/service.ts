@@ -58,6 +58,33 @@ export interface DeadLetterServiceDeps {
 const BROWSE_WAIT_MS = 1500;
 const COUNT_TIMEOUT_MS = 5000;
 
+/** What the job view says about where each message's replay id and origin travel. */
+function replayNotes(view: DeadLetterSourceView, request: ReplayRequest): string[] {
+  const settings = view.settings;
+  if (settings.kind === 'kafka') {
+    return ['Each record carries x-sluice-replay-id and x-sluice-origin headers.'];
+  }
+  if (settings.kind === 'redis') {
+    if (settings.format === 'raw' || settings.replayMarking === 'none') {
+      return [
+        "Payloads are pushed byte for byte; each entry's replay id (job id:step) and origin are kept in the job journal.",
+      ];
+    }
+    return [
+      'JSON-object payloads carry "x-sluice-replay-id" and "x-sluice-origin" members; any other payload is pushed byte for byte and its replay id stays in the job journal.',
+    ];
+  }
+  const target = request.target.kind === 'original' ? settings.defaultTarget : request.target;
+  if (target?.kind === 'postgres-table') {
+    return target.replayIdColumn === null
+      ? ['The target table has no replay-id column configured: replay ids stay in the job journal.']
+      : [`Each row carries its replay id in ${target.replayIdColumn}.`];
+  }
+  return [
+    'JSON-object payloads carry "x-sluice-replay-id" and "x-sluice-origin" members; any other payload is pushed byte for byte and its replay id stays in the job journal.',
+  ];
+}
+
 /** Errors of the servers become UNAVAILABLE for callers; anything else passes through. */
 async function callerFacing<T>(run: () => Promise<T>): Promise<T> {
   try {
@@ -419,7 +446,9 @@ export class DeadLetterService {
       operator: this.deps.operatorName(),
     };
     try {
-      const { total } = await callerFacing(() => writePlan(input, this.journal, job, []));
+      const { total } = await callerFacing(() =>
+        writePlan(input, this.journal, job, replayNotes(view, request)),
+      );
       if (total === 0)
         throw new SluiceError('INVALID_INPUT', 'the selection holds no dead letters');
     } catch (error) {

@@ -136,4 +136,57 @@ describe('PostgreSQL dead-letter table', () => {
     const left = await t.call('deadletters.sources.stats', { environmentId });
     expect(left).toEqual([expect.objectContaining({ sourceId: source.id, count: 0, state: 'ok' })]);
   });
+
+  it('a table without a status column: rows are deleted as they move, custom columns mapped', async () => {
+    await pool.query(`CREATE TABLE failed_events (
+      event_id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+      body bytea NOT NULL,
+      failure text
+    )`);
+    await pool.query(
+      `INSERT INTO failed_events (body, failure)
+       SELECT convert_to('{"n":' || g || '}', 'UTF8'), 'timeout' FROM generate_series(1, 25) g`,
+    );
+    const source = await t.call('deadletters.sources.save', {
+      environmentId,
+      source: {
+        name: 'events',
+        settings: {
+          kind: 'postgres',
+          table: 'failed_events',
+          removal: 'delete',
+          columns: {
+            id: 'event_id',
+            payload: 'body',
+            errorClass: null,
+            errorMessage: 'failure',
+            attempts: null,
+            firstFailedAt: null,
+            lastFailedAt: null,
+            origin: null,
+            status: null,
+          },
+        },
+      },
+    });
+    const page = await t.call('deadletters.browse', {
+      sourceId: source.id,
+      filter: { reason: 'time', text: '"n":7' },
+    });
+    expect(page.total).toBe(1);
+    const job = await t.call('deadletters.replay', {
+      sourceId: source.id,
+      selection: { kind: 'filter', filter: {} },
+      target: { kind: 'redis-list', key: 'events_queue', side: 'tail' },
+      ratePerSecond: 100,
+    });
+    expect(await waitForJob(t, job.id, finished)).toMatchObject({ status: 'COMPLETED', moved: 25 });
+    expect((await pool.query('SELECT count(*)::int AS n FROM failed_events')).rows[0]).toEqual({
+      n: 0,
+    });
+    const pushed = await redis.lrange('events_queue', 0, -1);
+    expect(pushed.map((p) => (JSON.parse(p) as { n: number }).n).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 25 }, (_, i) => i + 1),
+    );
+  });
 });

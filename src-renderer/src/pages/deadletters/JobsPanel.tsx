@@ -49,6 +49,11 @@ function JobRow({ job, readOnly }: { job: ReplayJob; readOnly: boolean }) {
       <details className="dl-details">
         <summary>How delivery works</summary>
         <p className="muted">{job.delivery}</p>
+        {job.notes.map((note) => (
+          <p key={note} className="muted">
+            {note}
+          </p>
+        ))}
         <p className="muted">Cancelling stops after the current batch; what moved stays moved.</p>
       </details>
       {control.error ? <ErrorPanel error={control.error} /> : null}
