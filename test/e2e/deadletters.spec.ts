@@ -4,7 +4,12 @@ import { join, resolve } from 'node:path';
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { NO_FAILURES } from '../../sandbox/loadgen/payloads';
 import { startSandbox, type Sandbox } from '../../sandbox/pipeline';
-import { registerEnvironment, startSluiceServe, type SluiceServe } from '../../sandbox/sluice';
+import {
+  callSluice,
+  registerEnvironment,
+  startSluiceServe,
+  type SluiceServe,
+} from '../../sandbox/sluice';
 import { launchChromium } from './support/chromium';
 
 const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
@@ -16,6 +21,7 @@ let sandbox: Sandbox | undefined;
 let serve: SluiceServe | undefined;
 let browser: Browser | undefined;
 let dataDir: string | undefined;
+let environmentId = '';
 const dialogs: string[] = [];
 const pageErrors: string[] = [];
 const consoleErrors: string[] = [];
@@ -76,7 +82,7 @@ test.beforeAll(async () => {
   }
   dataDir = await mkdtemp(join(tmpdir(), 'sluice-e2e-deadletters-'));
   serve = await startSluiceServe(REPO_ROOT, dataDir);
-  await registerEnvironment(serve, sandbox.environment);
+  environmentId = (await registerEnvironment(serve, sandbox.environment)).id;
   browser = await launchChromium();
 });
 
@@ -171,6 +177,14 @@ test('find the entries of one error class, fix one JSON, replay it: its row reac
   await page.screenshot({ path: test.info().outputPath('replay-dialog.png'), fullPage: true });
   await dialog.getByTestId('dl-replay-start').click();
   await expect(dialog).toBeHidden();
+  await expect
+    .poll(async () => {
+      const jobs = (await callSluice(serve!, 'deadletters.jobs.list', { environmentId })) as {
+        status: string;
+      }[];
+      return jobs[0]?.status;
+    })
+    .toBe('COMPLETED');
   await expect(
     page.getByTestId('dl-jobs').locator('[data-status="COMPLETED"]').first(),
   ).toBeVisible();
