@@ -141,6 +141,8 @@ test('find the entries of one error class, fix one JSON, replay it: its row reac
   await page.getByTestId('dl-table-scroll').getByRole('row').first().click();
   const detail = page.getByTestId('dl-detail');
   await expect(detail.getByTestId('dl-detail-class')).toHaveText('InvalidJson');
+  // The runbook written for this error class is shown beside the entry.
+  await expect(detail.getByTestId('matching-runbooks')).toContainText('Dead letters growing');
   await expect(detail.getByTestId('dl-payload-content')).toHaveText(
     '{"id":"bad-3","key":"doc-bad-3","value":{"title":"Broken 3"}',
   );
