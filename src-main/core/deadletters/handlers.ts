@@ -44,14 +44,16 @@ export function deadLetterHandlers(
       service.saveEdit(sourceId, key, text, ctx.audit),
     'deadletters.revertEdit': async ({ sourceId, key }, ctx) =>
       service.revertEdit(sourceId, key, ctx.audit),
-    'deadletters.dryRun': async (request) => service.dryRun(request),
-    'deadletters.replay': async (request, ctx) => service.replay(request, ctx.audit),
+    'deadletters.dryRun': async (request) => service.replays.dryRun(request),
+    'deadletters.replay': async (request, ctx) => service.replays.replay(request, ctx.audit),
     'deadletters.jobs.list': async ({ environmentId, limit }) =>
-      service.listJobs(environmentId, limit),
-    'deadletters.jobs.get': async ({ jobId }) => service.getJob(jobId),
-    'deadletters.jobs.pause': async ({ jobId }, ctx) => service.pauseJob(jobId, ctx.audit),
-    'deadletters.jobs.resume': async ({ jobId }, ctx) => service.resumeJob(jobId, ctx.audit),
-    'deadletters.jobs.cancel': async ({ jobId }, ctx) => service.cancelJob(jobId, ctx.audit),
+      service.replays.listJobs(environmentId, limit),
+    'deadletters.jobs.get': async ({ jobId }) => service.replays.getJob(jobId),
+    'deadletters.jobs.pause': async ({ jobId }, ctx) => service.replays.pauseJob(jobId, ctx.audit),
+    'deadletters.jobs.resume': async ({ jobId }, ctx) =>
+      service.replays.resumeJob(jobId, ctx.audit),
+    'deadletters.jobs.cancel': async ({ jobId }, ctx) =>
+      service.replays.cancelJob(jobId, ctx.audit),
     'deadletters.discard': async (request, ctx) => service.discard(request, ctx.audit),
   };
 }

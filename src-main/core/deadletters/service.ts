@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import {
   SluiceError,
   type BrowseFilter,
@@ -8,12 +7,9 @@ import {
   type DeadLetterSourceStats,
   type DeadLetterSourceView,
   type DiscardRequest,
-  type DryRun,
   type EditValidation,
   type IndexState,
   type ReasonGroup,
-  type ReplayJob,
-  type ReplayRequest,
 } from '../../../src-preload/contract';
 import type { AuditScope } from '../audit/scope';
 import type { EnvironmentRecord } from '../environments/repository';
@@ -25,22 +21,17 @@ import { CountSampler } from './countSampler';
 import { auditPayload, detailOf } from './detail';
 import { EditStore } from './edit/editStore';
 import { parseSchemaText, validateEdit } from './edit/validateEdit';
-import { OutageError, describeError } from './faults';
-import {
-  assertBulkConfirmed,
-  assertWritable,
-  auditEnvironment,
-  auditSource,
-  confirmationRequired,
-} from './guardrails';
+import { describeError } from './faults';
+import { assertBulkConfirmed, assertWritable, auditEnvironment, auditSource } from './guardrails';
 import { EntryIndex } from './index/entryIndex';
 import { KeyedLock } from './lock';
 import { ReplayEngine } from './replay/engine';
 import { ReplayJournal } from './replay/journal';
-import { PLAN_CHUNK, dryRun, writePlan, type PlanInput } from './replay/planner';
+import { ReplayService } from './replay/replayService';
+import { callerFacing, withTimeout } from './callerErrors';
+import { PLAN_CHUNK } from './replay/planner';
 import type { DeadLetterSource } from './source';
 import { SourceRepository } from './sources/repository';
-import { KafkaTopicSource } from './sources/kafkaSource';
 import { SourceRegistry } from './sourceRegistry';
 
 export interface DeadLetterServiceDeps {
@@ -58,54 +49,6 @@ export interface DeadLetterServiceDeps {
 const BROWSE_WAIT_MS = 1500;
 const COUNT_TIMEOUT_MS = 5000;
 
-/** What the job view says about where each message's replay id and origin travel. */
-function replayNotes(view: DeadLetterSourceView, request: ReplayRequest): string[] {
-  const settings = view.settings;
-  if (settings.kind === 'kafka') {
-    return ['Each record carries x-sluice-replay-id and x-sluice-origin headers.'];
-  }
-  if (settings.kind === 'redis') {
-    if (settings.format === 'raw' || settings.replayMarking === 'none') {
-      return [
-        "Payloads are pushed byte for byte; each entry's replay id (job id:step) and origin are kept in the job journal.",
-      ];
-    }
-    return [
-      'JSON-object payloads carry "x-sluice-replay-id" and "x-sluice-origin" members; any other payload is pushed byte for byte and its replay id stays in the job journal.',
-    ];
-  }
-  const target = request.target.kind === 'original' ? settings.defaultTarget : request.target;
-  if (target?.kind === 'postgres-table') {
-    return target.replayIdColumn === null
-      ? ['The target table has no replay-id column configured: replay ids stay in the job journal.']
-      : [`Each row carries its replay id in ${target.replayIdColumn}.`];
-  }
-  return [
-    'JSON-object payloads carry "x-sluice-replay-id" and "x-sluice-origin" members; any other payload is pushed byte for byte and its replay id stays in the job journal.',
-  ];
-}
-
-/** Errors of the servers become UNAVAILABLE for callers; anything else passes through. */
-async function callerFacing<T>(run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (error) {
-    if (error instanceof OutageError) throw new SluiceError('UNAVAILABLE', error.message);
-    throw error;
-  }
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new SluiceError('TIMEOUT', `${what} took longer than ${ms / 1000} s`)),
-      ms,
-    );
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
 /**
  * The dead-letter workbench: source configuration, browse, edit, replay jobs
  * and discard, with the guardrails every write passes through.
@@ -119,6 +62,7 @@ export class DeadLetterService {
   private readonly registry: SourceRegistry;
   private readonly sampler = new CountSampler();
   readonly engine: ReplayEngine;
+  readonly replays: ReplayService;
   private unsubscribe: (() => void) | null = null;
   private maintenance: NodeJS.Timeout | null = null;
 
@@ -143,6 +87,15 @@ export class DeadLetterService {
         deps.events.emit('deadletters.changed', { environmentId, sourceIds: [sourceId] }),
       logger: deps.logger,
       ...(deps.engine ?? {}),
+    });
+    this.replays = new ReplayService({
+      repository: this.repository,
+      environments: deps.environments,
+      adapter: (view) => this.adapter(view),
+      edits: this.edits,
+      journal: this.journal,
+      engine: this.engine,
+      operatorName: () => deps.operatorName(),
     });
   }
 
@@ -380,115 +333,6 @@ export class DeadLetterService {
       sourceIds: [sourceId],
     });
     return detailOf(snapshot, null);
-  }
-
-  // --- replay ------------------------------------------------------------
-
-  private async planInput(view: DeadLetterSourceView, request: ReplayRequest): Promise<PlanInput> {
-    const source = this.adapter(view);
-    // A filter is evaluated on the index: bring it up to date first (PostgreSQL: a no-op).
-    // Keys name entries the index holds already.
-    if (request.selection.kind === 'filter') {
-      const state = await source.refresh();
-      if (state.state === 'down') {
-        throw new SluiceError(
-          'UNAVAILABLE',
-          `cannot read ${view.name}: ${state.error ?? 'server unavailable'}`,
-        );
-      }
-    }
-    if (source instanceof KafkaTopicSource) {
-      // Learns whether the cluster allows an idempotent producer, for the delivery text.
-      // Unreachable now: the job starts anyway and pauses until the cluster answers.
-      await source.prepareDelivery().catch(() => undefined);
-    }
-    return { source, sourceView: view, request, edits: this.edits.all(view.id) };
-  }
-
-  async dryRun(request: ReplayRequest): Promise<DryRun> {
-    const view = this.repository.require(request.sourceId);
-    const environment = this.environment(view.environmentId);
-    const input = await this.planInput(view, request);
-    const result = await callerFacing(() => dryRun(input));
-    const warnings = [...result.warnings];
-    if (environment.readOnly)
-      warnings.unshift(`environment "${environment.name}" is read-only: replay is refused`);
-    return {
-      ...result,
-      warnings,
-      confirmation: {
-        required: confirmationRequired(environment, view, result.count),
-        environmentName: environment.name,
-        threshold: view.bulkConfirmThreshold,
-      },
-    };
-  }
-
-  async replay(request: ReplayRequest, audit: AuditScope): Promise<ReplayJob> {
-    const view = this.repository.require(request.sourceId);
-    const environment = this.environment(view.environmentId);
-    auditEnvironment(audit, environment);
-    auditSource(audit, view);
-    assertWritable(environment, 'replay');
-    const input = await this.planInput(view, request);
-    const count = await callerFacing(() => input.source.countSelection(request.selection));
-    auditSource(audit, view, count);
-    assertBulkConfirmed(environment, view, count, request.confirmEnvironmentName);
-    if (count === 0) throw new SluiceError('INVALID_INPUT', 'the selection holds no dead letters');
-    const jobId = randomUUID();
-    audit.jobId(jobId);
-    const job = {
-      id: jobId,
-      environmentId: environment.id,
-      sourceId: view.id,
-      sourceName: view.name,
-      ratePerSecond: request.ratePerSecond,
-      operator: this.deps.operatorName(),
-    };
-    try {
-      const { total } = await callerFacing(() =>
-        writePlan(input, this.journal, job, replayNotes(view, request)),
-      );
-      if (total === 0)
-        throw new SluiceError('INVALID_INPUT', 'the selection holds no dead letters');
-    } catch (error) {
-      this.journal.dropJob(jobId);
-      throw error;
-    }
-    this.engine.start(jobId);
-    return this.engine.view(jobId);
-  }
-
-  listJobs(environmentId: string, limit: number): ReplayJob[] {
-    return this.journal.list(environmentId, limit).map((job) => this.engine.view(job.id));
-  }
-
-  getJob(jobId: string): ReplayJob {
-    return this.engine.view(jobId);
-  }
-
-  private jobEnvironment(jobId: string, audit: AuditScope, action: string): void {
-    const job = this.engine.view(jobId);
-    const environment = this.environment(job.environmentId);
-    auditEnvironment(audit, environment);
-    audit.jobId(jobId);
-    audit.targets([{ type: 'replay-job', id: jobId, name: job.sourceName }]);
-    assertWritable(environment, action);
-  }
-
-  pauseJob(jobId: string, audit: AuditScope): ReplayJob {
-    this.jobEnvironment(jobId, audit, 'pausing a replay');
-    return this.engine.pause(jobId);
-  }
-
-  resumeJob(jobId: string, audit: AuditScope): ReplayJob {
-    this.jobEnvironment(jobId, audit, 'resuming a replay');
-    return this.engine.resume(jobId);
-  }
-
-  cancelJob(jobId: string, audit: AuditScope): ReplayJob {
-    this.jobEnvironment(jobId, audit, 'cancelling a replay');
-    return this.engine.cancel(jobId);
   }
 
   // --- discard -----------------------------------------------------------

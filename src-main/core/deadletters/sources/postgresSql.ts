@@ -4,6 +4,7 @@ import {
   type BrowseFilter,
   type DeadLetterSourceSettings,
 } from '../../../../src-preload/contract';
+import { OutageError, describeError, isPostgresOutage } from '../faults';
 import { NO_ERROR_CLASS } from '../index/entryIndex';
 import { escapeLike, qualifiedTable, quoteIdentifier } from '../pgIdentifiers';
 
@@ -185,5 +186,16 @@ export function requireColumns(columns: Map<string, string>, settings: PostgresS
       'INVALID_INPUT',
       `table ${settings.schema}.${settings.table} has no column ${missing.map((m) => `"${m}"`).join(', ')}`,
     );
+  }
+}
+
+/** Runs a PostgreSQL call, turning server and connection trouble into OutageError. */
+export async function onPostgres<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof SluiceError || error instanceof OutageError) throw error;
+    if (isPostgresOutage(error)) throw new OutageError('PostgreSQL', describeError(error));
+    throw error;
   }
 }
