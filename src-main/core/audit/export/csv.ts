@@ -2,8 +2,8 @@ import type { Writable } from 'node:stream';
 import type { AuditFilter } from '../../../../src-preload/contract';
 import type { AuditLog } from '../auditLog';
 import { AUDIT_COLUMNS } from '../record';
-import { formattedSegments } from './segments';
-import { endStream, writeChunk } from './stream';
+import { pipeSegments } from './segments';
+import { writeChunk } from './stream';
 import type { ExportOptions, ExportSummary } from './types';
 
 /** Header of every CSV export: the table's columns, then the chain head at export time. */
@@ -23,17 +23,6 @@ export async function writeCsv(
 ): Promise<ExportSummary> {
   const head = options.head ?? log.head();
   await writeChunk(out, `${CSV_HEADER.join(',')}\r\n`);
-  let records = 0;
-  for await (const segment of formattedSegments(
-    log.workerDatabase(),
-    'csv',
-    filter,
-    head,
-    options,
-  )) {
-    records += segment.count;
-    for (const chunk of segment.chunks) await writeChunk(out, chunk);
-  }
-  await endStream(out);
+  const records = await pipeSegments(out, log.workerDatabase(), 'csv', filter, head, options);
   return { records, listed: records, head };
 }

@@ -2,8 +2,8 @@ import type { Writable } from 'node:stream';
 import type { AuditFilter } from '../../../../src-preload/contract';
 import type { AuditLog } from '../auditLog';
 import { canonicalJson } from '../canonicalJson';
-import { formattedSegments } from './segments';
-import { endStream, writeChunk } from './stream';
+import { pipeSegments } from './segments';
+import { writeChunk } from './stream';
 import type { ExportOptions, ExportSummary } from './types';
 
 /**
@@ -35,17 +35,6 @@ export async function writeJsonl(
     },
   };
   await writeChunk(out, `${canonicalJson(header)}\n`);
-  let written = 0;
-  for await (const page of formattedSegments(
-    log.workerDatabase(),
-    'jsonl',
-    filter,
-    head,
-    options,
-  )) {
-    written += page.count;
-    for (const chunk of page.chunks) await writeChunk(out, chunk);
-  }
-  await endStream(out);
+  const written = await pipeSegments(out, log.workerDatabase(), 'jsonl', filter, head, options);
   return { records: written, listed: written, head };
 }

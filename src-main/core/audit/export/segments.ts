@@ -1,10 +1,12 @@
 import { availableParallelism } from 'node:os';
+import type { Writable } from 'node:stream';
 import type { Worker } from 'node:worker_threads';
 import type { AuditFilter, AuditHead } from '../../../../src-preload/contract';
 import { filterSql } from '../filterSql';
 import { AUDIT_COLUMNS, HASHED_FIELDS } from '../record';
 import { startSqliteWorker, type WorkerDatabase } from '../sqliteWorker';
 import { EXPORT_WORKER_SOURCE } from './exportWorker';
+import { endStream, writeChunk } from './stream';
 
 export interface SegmentOptions {
   /** Seq numbers per unit of work: one formatted text of at most this many records. */
@@ -146,4 +148,25 @@ export async function* formattedSegments(
     nextToYield = segments.length;
     await Promise.all(workers.map((worker) => worker.terminate()));
   }
+}
+
+/**
+ * Writes every formatted segment to `out` in order, waiting for the
+ * destination to drain, then ends it. Returns how many records were written.
+ */
+export async function pipeSegments(
+  out: Writable,
+  database: WorkerDatabase,
+  format: 'csv' | 'jsonl',
+  filter: AuditFilter,
+  head: AuditHead,
+  options: SegmentOptions = {},
+): Promise<number> {
+  let records = 0;
+  for await (const segment of formattedSegments(database, format, filter, head, options)) {
+    records += segment.count;
+    for (const chunk of segment.chunks) await writeChunk(out, chunk);
+  }
+  await endStream(out);
+  return records;
 }
