@@ -107,14 +107,12 @@ describe('worker killed with SIGKILL', () => {
     try {
       const first = spawnWorker(50);
       expect(await first.ready).toBe(0);
-      const popped = await waitFor(
-        'the worker to pop a batch',
-        queueEmpty,
-        (depth) => depth.processing > 0,
-      );
+      await waitFor('the worker to pop a batch', queueEmpty, (depth) => depth.processing > 0);
       await kill(first.child);
+      // Read the processing list once the worker is dead: while alive it may
+      // still be moving entries into its batch.
+      const popped = await queueEmpty();
       expect(popped.processing).toBeGreaterThan(0);
-      expect((await queueEmpty()).processing).toBe(popped.processing);
       await locker.query('ROLLBACK');
       unlocked = true;
       expect((await storedValues('crash-a-')).size).toBe(0);
