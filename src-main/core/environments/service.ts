@@ -51,7 +51,8 @@ export class EnvironmentService {
   }
 
   async hasSecret(environmentId: string, slot: SecretSlot): Promise<boolean> {
-    return (await this.secrets.get(secretRef(environmentId, slot))) !== null;
+    const ref = secretRef(environmentId, slot);
+    return (await this.secrets.list(ref)).includes(ref);
   }
 
   /** The stored password of one slot, for connecting. Never leaves the core. */
@@ -143,11 +144,11 @@ export class EnvironmentService {
   }
 
   private async toView(record: EnvironmentRecord): Promise<EnvironmentView> {
-    const [redis, postgres, sasl] = await Promise.all([
-      this.hasSecret(record.id, 'redis'),
-      this.hasSecret(record.id, 'postgres'),
-      this.hasSecret(record.id, 'kafka-sasl'),
-    ]);
+    // One read of the store's refs: whether a secret exists needs no decryption.
+    const stored = new Set(await this.secrets.list(`env:${record.id}:`));
+    const redis = stored.has(secretRef(record.id, 'redis'));
+    const postgres = stored.has(secretRef(record.id, 'postgres'));
+    const sasl = stored.has(secretRef(record.id, 'kafka-sasl'));
     return {
       id: record.id,
       name: record.name,
