@@ -61,14 +61,16 @@ export async function createCore(host: Host, options: CoreOptions = {}): Promise
   const connectors = new ConnectorRegistry({ logger: host.logger });
   const settings = new SettingsRepository(db);
   const environments = new EnvironmentService(new EnvironmentRepository(db), host.secrets, events);
+  // How records name whoever acts: "os user (display name set in Settings)".
+  const operatorName = (): string => {
+    const displayName = settings.get().displayName;
+    const { osUser } = host.operator();
+    return displayName ? `${osUser} (${displayName})` : osUser;
+  };
   const runbooks = new RunbookService(new RunbookRepository(db), {
     defaultsDir: join(options.resourcesDir ?? join(process.cwd(), 'resources'), 'runbooks'),
     exportsDir: join(host.dataDir, 'exports'),
-    author: () => {
-      const displayName = settings.get().displayName;
-      const { osUser } = host.operator();
-      return displayName ? `${osUser} (${displayName})` : osUser;
-    },
+    author: operatorName,
   });
   runbooks.seedDefaults();
 
@@ -85,11 +87,7 @@ export async function createCore(host: Host, options: CoreOptions = {}): Promise
     events,
     logger: host.logger,
     notify: (title, body) => host.notify(title, body),
-    operatorName: () => {
-      const displayName = settings.get().displayName;
-      const { osUser } = host.operator();
-      return displayName ? `${osUser} (${displayName})` : osUser;
-    },
+    operatorName,
   });
   await monitoring.start();
 
@@ -98,11 +96,7 @@ export async function createCore(host: Host, options: CoreOptions = {}): Promise
     environments,
     events,
     logger: host.logger,
-    operatorName: () => {
-      const displayName = settings.get().displayName;
-      const { osUser } = host.operator();
-      return displayName ? `${osUser} (${displayName})` : osUser;
-    },
+    operatorName,
   });
   deadLetters.start();
 
