@@ -33,6 +33,15 @@ function userOf(url: string): string | null {
  * (no retry storms against a dead server): after a failure the next test()
  * or client() opens a fresh connection.
  */
+/**
+ * Closes a client politely: QUIT lets the server close cleanly, with a bounded
+ * wait, then the socket goes regardless.
+ */
+export async function closeRedisClient(client: Redis): Promise<void> {
+  if (client.status === 'ready') await withDeadline(client.quit(), 1000).catch(() => undefined);
+  client.disconnect();
+}
+
 export class RedisConnector implements Connector {
   readonly kind = 'redis' as const;
   private readonly timeoutMs: number;
@@ -149,11 +158,6 @@ export class RedisConnector implements Connector {
   async close(): Promise<void> {
     const client = this.current;
     this.current = null;
-    if (!client) return;
-    if (client.status === 'ready') {
-      // QUIT lets the server close cleanly; a bounded wait, then the socket goes regardless.
-      await withDeadline(client.quit(), 1000).catch(() => undefined);
-    }
-    client.disconnect();
+    if (client) await closeRedisClient(client);
   }
 }

@@ -1,5 +1,6 @@
 import Redis from 'ioredis';
 import { classifyConnectionError } from '../../connectors/classify';
+import { closeRedisClient } from '../../connectors/redis';
 import {
   ClosedBeforeAnswerError,
   scrubSecrets,
@@ -108,13 +109,6 @@ export class RedisMonitorClient {
   async close(): Promise<void> {
     const client = this.current;
     this.current = null;
-    if (!client) return;
-    if (client.status === 'ready') {
-      await Promise.race([
-        client.quit().catch(() => undefined),
-        new Promise((resolve) => setTimeout(resolve, 1000).unref()),
-      ]);
-    }
-    client.disconnect();
+    if (client) await closeRedisClient(client);
   }
 }
