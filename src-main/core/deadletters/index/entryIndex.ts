@@ -1,56 +1,10 @@
 import type { Statement } from 'better-sqlite3';
 import type { BrowseFilter, ReasonGroup } from '../../../../src-preload/contract';
 import type { Db } from '../../store/database';
+import type { IndexedEntry, IndexListRow, IndexRow } from './entryRows';
 import { whereFor } from './indexFilter';
 
-/** What the index keeps of one entry. */
-export interface IndexedEntry {
-  pos: number;
-  hash: Buffer;
-  raw: Buffer;
-  recordKey: Buffer | null;
-  headersJson: string | null;
-  partition: number | null;
-  offset: number | null;
-  recordTs: number | null;
-  externalId: string | null;
-  errorClass: string | null;
-  reason: string | null;
-  origin: string | null;
-  firstFailedAt: number | null;
-  lastFailedAt: number | null;
-  attempts: number | null;
-  size: number;
-  /** Words for the full-text index. */
-  searchText: string;
-}
-
-/** One index row as read back. */
-export interface IndexRow {
-  id: number;
-  pos: number;
-  hash: Buffer;
-  raw: Buffer;
-  record_key: Buffer | null;
-  headers_json: string | null;
-  partition: number | null;
-  offset: number | null;
-  record_ts: number | null;
-  external_id: string | null;
-  error_class: string | null;
-  reason: string | null;
-  origin: string | null;
-  first_failed_at: number | null;
-  last_failed_at: number | null;
-  attempts: number | null;
-  size: number;
-  resolved_kind: 'replayed' | 'discarded' | null;
-  resolved_at: string | null;
-  resolved_reason: string | null;
-}
-
-/** The columns a list needs: everything but the payload bytes. */
-export type IndexListRow = Omit<IndexRow, 'raw' | 'hash' | 'headers_json' | 'record_key'>;
+export type { IndexedEntry, IndexListRow, IndexRow } from './entryRows';
 
 /** A full row: the narrow entry and its bytes. */
 const FULL_ROW = `SELECT e.*, b.raw, b.record_key, b.headers_json

@@ -1,0 +1,50 @@
+/** The shapes of the dead-letter index: what goes in, and rows as read back. */
+
+/** What the index keeps of one entry. */
+export interface IndexedEntry {
+  pos: number;
+  hash: Buffer;
+  raw: Buffer;
+  recordKey: Buffer | null;
+  headersJson: string | null;
+  partition: number | null;
+  offset: number | null;
+  recordTs: number | null;
+  externalId: string | null;
+  errorClass: string | null;
+  reason: string | null;
+  origin: string | null;
+  firstFailedAt: number | null;
+  lastFailedAt: number | null;
+  attempts: number | null;
+  size: number;
+  /** Words for the full-text index. */
+  searchText: string;
+}
+
+/** One index row as read back. */
+export interface IndexRow {
+  id: number;
+  pos: number;
+  hash: Buffer;
+  raw: Buffer;
+  record_key: Buffer | null;
+  headers_json: string | null;
+  partition: number | null;
+  offset: number | null;
+  record_ts: number | null;
+  external_id: string | null;
+  error_class: string | null;
+  reason: string | null;
+  origin: string | null;
+  first_failed_at: number | null;
+  last_failed_at: number | null;
+  attempts: number | null;
+  size: number;
+  resolved_kind: 'replayed' | 'discarded' | null;
+  resolved_at: string | null;
+  resolved_reason: string | null;
+}
+
+/** The columns a list needs: everything but the payload bytes. */
+export type IndexListRow = Omit<IndexRow, 'raw' | 'hash' | 'headers_json' | 'record_key'>;
