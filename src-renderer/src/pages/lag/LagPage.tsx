@@ -8,7 +8,7 @@ import { MonitoringFrame } from '../monitoring/MonitoringFrame';
 import { SourceBanner } from '../monitoring/SourceHealth';
 import { StatusBadge } from '../monitoring/StatusBadge';
 import { TimeSeriesChart, seriesFromHistory } from '../monitoring/TimeSeriesChart';
-import { WindowPicker, useChartWindow } from '../monitoring/WindowPicker';
+import { HistoryCard, useChartWindow } from '../monitoring/WindowPicker';
 import { PartitionTable } from './PartitionTable';
 
 function drainText(group: { totalLag: number; secondsToDrain: number | null }): string {
@@ -111,13 +111,16 @@ function GroupDetail({ environmentId, group }: { environmentId: string; group: L
   const range = lag.data ?? timeLag.data;
   const label = (key: string) => key.slice(group.groupId.length + 1);
   return (
-    <section className="card" data-testid="group-detail">
-      <div className="section-head">
-        <h2>
+    <HistoryCard
+      title={
+        <>
           {group.groupId} <StatusBadge status={group.status} />
-        </h2>
-        <WindowPicker value={chartWindow} onChange={setChartWindow} />
-      </div>
+        </>
+      }
+      chartWindow={chartWindow}
+      onWindowChange={setChartWindow}
+      testId="group-detail"
+    >
       {range ? (
         <>
           <TimeSeriesChart
@@ -143,7 +146,7 @@ function GroupDetail({ environmentId, group }: { environmentId: string; group: L
         <ErrorPanel error={partitions.error} onRetry={() => void partitions.refetch()} />
       ) : null}
       {partitions.data ? <PartitionTable rows={partitions.data} /> : null}
-    </section>
+    </HistoryCard>
   );
 }
 

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { HISTORY_WINDOWS, type HistoryWindow } from '../../../../src-preload/contract';
 import { readStored, writeStored } from '../../app/storage';
 
@@ -45,5 +45,30 @@ export function WindowPicker({
         </button>
       ))}
     </div>
+  );
+}
+
+/** A history card: its heading with the window picker, then its charts. */
+export function HistoryCard({
+  title,
+  chartWindow,
+  onWindowChange,
+  testId,
+  children,
+}: {
+  title: ReactNode;
+  chartWindow: HistoryWindow;
+  onWindowChange: (window: HistoryWindow) => void;
+  testId?: string;
+  children: ReactNode;
+}) {
+  return (
+    <section className="card" data-testid={testId}>
+      <div className="section-head">
+        <h2>{title}</h2>
+        <WindowPicker value={chartWindow} onChange={onWindowChange} />
+      </div>
+      {children}
+    </section>
   );
 }

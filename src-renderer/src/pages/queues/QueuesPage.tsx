@@ -6,7 +6,7 @@ import { formatCount, formatRate, formatTrend } from '../monitoring/format';
 import { MonitoringFrame } from '../monitoring/MonitoringFrame';
 import { SourceBanner } from '../monitoring/SourceHealth';
 import { TimeSeriesChart, seriesFromHistory } from '../monitoring/TimeSeriesChart';
-import { WindowPicker, useChartWindow } from '../monitoring/WindowPicker';
+import { HistoryCard, useChartWindow } from '../monitoring/WindowPicker';
 
 function RateCell({ row, value }: { row: QueueRow; value: number | null }) {
   if (value === null) return <td className="num muted">—</td>;
@@ -94,11 +94,7 @@ function QueueCharts({
   if (!range) return <Loading what="history" />;
   const { from, to } = range;
   return (
-    <section className="card">
-      <div className="section-head">
-        <h2>History</h2>
-        <WindowPicker value={chartWindow} onChange={setChartWindow} />
-      </div>
+    <HistoryCard title="History" chartWindow={chartWindow} onWindowChange={setChartWindow}>
       <TimeSeriesChart
         title="Queue depth"
         series={seriesFromHistory(depth.data)}
@@ -126,7 +122,7 @@ function QueueCharts({
         to={to}
         testId="chart-queue-rates"
       />
-    </section>
+    </HistoryCard>
   );
 }
 

@@ -13,7 +13,7 @@ import {
 import { MonitoringFrame } from '../monitoring/MonitoringFrame';
 import { SourceBanner } from '../monitoring/SourceHealth';
 import { TimeSeriesChart, seriesFromHistory } from '../monitoring/TimeSeriesChart';
-import { WindowPicker, useChartWindow } from '../monitoring/WindowPicker';
+import { HistoryCard, useChartWindow } from '../monitoring/WindowPicker';
 
 function CopyButton({ text }: { text: string }) {
   const [copied, setCopied] = useState(false);
@@ -135,11 +135,7 @@ function GapCharts({
   if (!range) return <Loading what="history" />;
   const { from, to } = range;
   return (
-    <section className="card">
-      <div className="section-head">
-        <h2>History</h2>
-        <WindowPicker value={chartWindow} onChange={setChartWindow} />
-      </div>
+    <HistoryCard title="History" chartWindow={chartWindow} onWindowChange={setChartWindow}>
       <TimeSeriesChart
         title="Rows not synced"
         series={seriesFromHistory(count.data)}
@@ -154,7 +150,7 @@ function GapCharts({
         from={from}
         to={to}
       />
-    </section>
+    </HistoryCard>
   );
 }
 
