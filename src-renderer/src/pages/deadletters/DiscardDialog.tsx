@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import {
   SluiceError,
   type DeadLetterSourceView,
@@ -6,6 +6,7 @@ import {
   type Selection,
 } from '../../../../src-preload/contract';
 import { useDiscard } from '../../queries/deadletters';
+import { useModalDialog } from '../../components/useModalDialog';
 
 /** Discard with a required reason; production bulk discards ask for the environment's name. */
 export function DiscardDialog({
@@ -21,18 +22,12 @@ export function DiscardDialog({
   count: number;
   onClose: () => void;
 }) {
-  const ref = useRef<HTMLDialogElement>(null);
+  const ref = useModalDialog();
   const [reason, setReason] = useState('');
   const [typedName, setTypedName] = useState('');
   const discard = useDiscard();
   const needsName = environment.production && count > source.bulkConfirmThreshold;
   const kafka = source.settings.kind === 'kafka';
-
-  useEffect(() => {
-    const dialog = ref.current;
-    if (dialog && !dialog.open) dialog.showModal();
-    return () => dialog?.close();
-  }, []);
 
   return (
     <dialog

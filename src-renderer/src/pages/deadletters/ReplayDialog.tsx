@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import {
   SluiceError,
   type DeadLetterSourceView,
@@ -9,6 +9,7 @@ import {
 } from '../../../../src-preload/contract';
 import { useDryRun, useStartReplay } from '../../queries/deadletters';
 import { PayloadView } from './PayloadView';
+import { useModalDialog } from '../../components/useModalDialog';
 
 type TargetKind = ReplayTargetInput['kind'];
 
@@ -64,7 +65,7 @@ export function ReplayDialog({
   selection: Selection;
   onClose: () => void;
 }) {
-  const ref = useRef<HTMLDialogElement>(null);
+  const ref = useModalDialog();
   const [kind, setKind] = useState<TargetKind>('original');
   const [key, setKey] = useState('');
   const [side, setSide] = useState<'head' | 'tail'>('head');
@@ -81,12 +82,6 @@ export function ReplayDialog({
   const dryRun = useDryRun();
   const start = useStartReplay();
   const { mutate: runDryRun } = dryRun;
-
-  useEffect(() => {
-    const dialog = ref.current;
-    if (dialog && !dialog.open) dialog.showModal();
-    return () => dialog?.close();
-  }, []);
 
   const target: ReplayTargetInput =
     kind === 'redis-list'

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import { SluiceError, type DeadLetterSourceView } from '../../../../src-preload/contract';
 import { useSaveDeadLetterSource } from '../../queries/deadletters';
 import {
@@ -9,6 +9,7 @@ import {
   sourceInputFromForm,
   type SourceFormState,
 } from './sourceFormModel';
+import { useModalDialog } from '../../components/useModalDialog';
 
 function Field({ label, children, hint }: { label: string; children: ReactNode; hint?: string }) {
   return (
@@ -32,19 +33,13 @@ export function SourceForm({
   source: DeadLetterSourceView | null;
   onClose: (saved: DeadLetterSourceView | null) => void;
 }) {
-  const ref = useRef<HTMLDialogElement>(null);
+  const ref = useModalDialog();
   const [state, setState] = useState<SourceFormState>(() =>
     source ? formFromSource(source) : emptySourceForm(),
   );
   const save = useSaveDeadLetterSource(environmentId);
   const set = <K extends keyof SourceFormState>(key: K, value: SourceFormState[K]) =>
     setState((current) => ({ ...current, [key]: value }));
-
-  useEffect(() => {
-    const dialog = ref.current;
-    if (dialog && !dialog.open) dialog.showModal();
-    return () => dialog?.close();
-  }, []);
 
   const issues =
     save.error instanceof SluiceError
