@@ -14,6 +14,7 @@ import type {
   ReplayRequestInput,
 } from '../../../src-preload/contract';
 import { useApi } from '../api/ApiContext';
+import { isNewerJob, isUnfinished, keepNewerJobs } from './replayJobFreshness';
 
 /** Everything of the workbench lives under ['deadletters'] for one-shot invalidation. */
 export const deadLetterKeys = {
@@ -192,6 +193,12 @@ export function useReplayJobs(environmentId: string | null) {
     queryFn: () =>
       api.invoke('deadletters.jobs.list', { environmentId: environmentId!, limit: 20 }),
     enabled: environmentId !== null,
+    // A list fetched while a job moved on can answer after that job's newer
+    // state arrived as an event: keep whichever state of each job is newer.
+    structuralSharing: (old, fetched) =>
+      keepNewerJobs(old as ReplayJob[] | undefined, fetched as ReplayJob[]),
+    // Events carry progress; this catches up if the event stream dropped one.
+    refetchInterval: (query) => (query.state.data?.some(isUnfinished) ? 5_000 : false),
   });
 }
 
@@ -215,12 +222,13 @@ export function useDiscard() {
   });
 }
 
-/** Puts a job's latest state into the job list without a refetch. */
+/** Puts a job's latest state into the job list without a refetch; an older state is ignored. */
 function updateJob(queryClient: QueryClient, job: ReplayJob): void {
   queryClient.setQueryData<ReplayJob[]>(deadLetterKeys.jobs(job.environmentId), (jobs) => {
     if (!jobs) return jobs;
     const index = jobs.findIndex((existing) => existing.id === job.id);
     if (index < 0) return [job, ...jobs];
+    if (!isNewerJob(job, jobs[index]!)) return jobs;
     const next = [...jobs];
     next[index] = job;
     return next;

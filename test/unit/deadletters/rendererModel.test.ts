@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { deadLetterSourceInputSchema } from '../../../src-preload/contract';
+import { deadLetterSourceInputSchema, type ReplayJob } from '../../../src-preload/contract';
+import { isNewerJob, keepNewerJobs } from '../../../src-renderer/src/queries/replayJobFreshness';
 import {
   formatBytes,
   hexDump,
@@ -61,5 +62,53 @@ describe('dead-letter page helpers', () => {
       expect(again.settings).toEqual(input.settings);
       expect(again.name).toBe(form.name);
     }
+  });
+});
+
+describe('replay job states in the job list', () => {
+  const running: ReplayJob = {
+    id: '00000000-0000-4000-8000-000000000001',
+    environmentId: '00000000-0000-4000-8000-000000000002',
+    sourceId: '00000000-0000-4000-8000-000000000003',
+    sourceName: 'write queue',
+    status: 'RUNNING',
+    cause: null,
+    failureReason: null,
+    total: 1,
+    moved: 0,
+    skipped: 0,
+    failed: 0,
+    ratePerSecond: null,
+    throughput: 0,
+    targets: ['redis:write_queue'],
+    delivery: '',
+    notes: [],
+    operator: 'ops',
+    createdAt: '2026-01-01T00:00:00.000Z',
+    updatedAt: '2026-01-01T00:00:00.000Z',
+    finishedAt: null,
+  };
+  const completed: ReplayJob = {
+    ...running,
+    status: 'COMPLETED',
+    moved: 1,
+    updatedAt: '2026-01-01T00:00:00.050Z',
+    finishedAt: '2026-01-01T00:00:00.050Z',
+  };
+
+  it('keeps a state an event delivered when a list fetched before it answers late', () => {
+    expect(keepNewerJobs([completed], [running])).toEqual([completed]);
+    expect(keepNewerJobs([running], [completed])).toEqual([completed]);
+    expect(keepNewerJobs(undefined, [running])).toEqual([running]);
+  });
+
+  it('orders states of one job by update time, then progress, then a final status', () => {
+    expect(isNewerJob(completed, running)).toBe(true);
+    expect(isNewerJob(running, completed)).toBe(false);
+    const sameTime = { ...completed, updatedAt: running.updatedAt };
+    expect(isNewerJob(sameTime, running)).toBe(true);
+    const sameProgress = { ...running, status: 'CANCELLED' as const };
+    expect(isNewerJob(sameProgress, running)).toBe(true);
+    expect(isNewerJob(running, running)).toBe(false);
   });
 });
