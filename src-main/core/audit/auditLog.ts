@@ -18,6 +18,7 @@ import {
   chainHash,
   normaliseEntry,
   rowToRecord,
+  rowValues,
   rowToSummary,
   type AuditEntry,
   type AuditRow,
@@ -83,14 +84,34 @@ export class AuditLog {
         let seq = head.seq;
         let prevHash = head.hash;
         const rows: AuditRow[] = [];
-        for (const fields of prepared) {
+        for (const f of prepared) {
           seq += 1;
-          const hashed = { ...fields, seq };
-          const hash = chainHash(prevHash, canonicalRecordJson(hashed));
-          const row: AuditRow = { ...hashed, prev_hash: prevHash, hash };
-          this.insert.run(AUDIT_COLUMNS.map((column) => row[column]));
+          // Spelled out rather than spread: copying a 16-field object by spread
+          // cost more than hashing it. Keys in AUDIT_COLUMNS order.
+          const row: AuditRow = {
+            seq,
+            time: f.time,
+            os_user: f.os_user,
+            display_name: f.display_name,
+            host_name: f.host_name,
+            environment_id: f.environment_id,
+            environment_name: f.environment_name,
+            action: f.action,
+            targets: f.targets,
+            parameters: f.parameters,
+            before_json: f.before_json,
+            after_json: f.after_json,
+            result: f.result,
+            error_code: f.error_code,
+            reason: f.reason,
+            job_id: f.job_id,
+            prev_hash: prevHash,
+            hash: '',
+          };
+          row.hash = chainHash(prevHash, canonicalRecordJson(row));
+          this.insert.run(rowValues(row));
           rows.push(row);
-          prevHash = hash;
+          prevHash = row.hash;
         }
         return rows;
       })

@@ -5,7 +5,8 @@ import type {
   AuditResult,
   AuditTarget,
 } from '../../../src-preload/contract';
-import { wellFormed } from './canonicalJson';
+import { jsonString, wellFormed } from './canonicalJson';
+import { isoTime } from './isoTime';
 import { auditJson, redactString } from './masking';
 
 /** A row of audit_log exactly as stored. */
@@ -54,6 +55,30 @@ export const AUDIT_COLUMNS = [
   'hash',
 ] as const satisfies readonly (keyof AuditRow)[];
 
+/** A row's values in AUDIT_COLUMNS order, for positional INSERT parameters. */
+export function rowValues(row: AuditRow): unknown[] {
+  return [
+    row.seq,
+    row.time,
+    row.os_user,
+    row.display_name,
+    row.host_name,
+    row.environment_id,
+    row.environment_name,
+    row.action,
+    row.targets,
+    row.parameters,
+    row.before_json,
+    row.after_json,
+    row.result,
+    row.error_code,
+    row.reason,
+    row.job_id,
+    row.prev_hash,
+    row.hash,
+  ];
+}
+
 /**
  * The fields a record's hash covers, in canonical (sorted) key order, with how
  * each is written: text fields as JSON strings (or null), JSON fields spliced
@@ -82,7 +107,7 @@ export const HASHED_FIELDS = [
 type HashedRow = Omit<AuditRow, 'prev_hash' | 'hash'>;
 
 function quoted(value: string | null): string {
-  return value === null ? 'null' : JSON.stringify(value);
+  return value === null ? 'null' : jsonString(value);
 }
 
 /**
@@ -163,7 +188,7 @@ function jsonColumn(value: unknown): string | null {
 /** Everything of a row except seq, prev_hash and hash, normalised for storage. */
 export function normaliseEntry(entry: AuditEntry): Omit<HashedRow, 'seq'> {
   return {
-    time: (entry.time ?? new Date()).toISOString(),
+    time: isoTime(entry.time ?? new Date()),
     os_user: text(entry.operator.osUser),
     display_name: text(entry.operator.displayName),
     host_name: text(entry.operator.hostName),
