@@ -21,6 +21,10 @@ class FakeSource {
   delivered: string[] = [];
   down = false;
   moveCalls = 0;
+  /** Steps handed over as resent (moved before without a recorded outcome). */
+  resentSteps: number[] = [];
+  /** While set, a move waits for it: a batch stays in flight. */
+  gate: Promise<void> | null = null;
 
   constructor(keys: string[]) {
     this.dead = new Set(keys);
@@ -28,7 +32,9 @@ class FakeSource {
 
   async move(_jobId: string, items: readonly MoveItem[]): Promise<MoveOutcome[]> {
     this.moveCalls += 1;
+    if (this.gate) await this.gate;
     if (this.down) throw new OutageError('Redis', 'connection refused');
+    for (const item of items) if (item.resent) this.resentSteps.push(item.step);
     return items.map((item) => {
       if (!this.dead.delete(item.key)) return { state: 'gone' };
       this.delivered.push(item.key);
@@ -214,6 +220,48 @@ describe('replay engine', () => {
     expect(run.view(jobId)).toMatchObject({ status: 'CANCELLED', moved: 10 });
     expect(source.delivered).toEqual(keys(10));
     expect(journal.stepStates(jobId)).toEqual({ delivered: 10, pending: 20 });
+  });
+
+  it('a cancel or a pause while a batch is in flight hands over nothing read ahead', async () => {
+    for (const request of ['cancel', 'pause'] as const) {
+      const { journal, source, jobId, engine } = setup(keys(40));
+      // A crash left e0..e14 in flight: a cancel must still settle e10..e14, and nothing after
+      // (the batch read ahead, e10..e19, reaches beyond them).
+      journal.markSending(jobId, journal.pending(jobId, 15, plan));
+      let open = (): void => undefined;
+      source.gate = new Promise((resolve) => (open = resolve));
+      const run = engine();
+      run.start(jobId);
+      await until(() => source.moveCalls === 1);
+      // The next batch has been read from the journal by now, while e0..e9 are in flight.
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      if (request === 'cancel') run.cancel(jobId);
+      else run.pause(jobId);
+      open();
+      await run.settled(jobId);
+      if (request === 'cancel') {
+        expect(source.delivered).toEqual(keys(15));
+        expect(run.view(jobId)).toMatchObject({ status: 'CANCELLED', moved: 15 });
+        expect(journal.stepStates(jobId)).toEqual({ delivered: 15, pending: 25 });
+      } else {
+        expect(source.moveCalls).toBe(1);
+        expect(source.delivered).toEqual(keys(10));
+        expect(run.view(jobId)).toMatchObject({ status: 'PAUSED', moved: 10 });
+        expect(journal.stepStates(jobId)).toEqual({ delivered: 10, sending: 5, pending: 25 });
+      }
+    }
+  });
+
+  it('batches read ahead keep the resent mark of a longer batch a crash left in flight', async () => {
+    const { journal, source, jobId, engine } = setup(keys(40));
+    journal.markSending(jobId, journal.pending(jobId, 25, plan));
+    const run = engine(10);
+    run.resumeInterrupted();
+    await run.settled(jobId);
+    expect(source.resentSteps).toEqual(Array.from({ length: 25 }, (_, i) => i));
+    expect(source.delivered).toEqual(keys(40));
+    expect(run.view(jobId)).toMatchObject({ status: 'COMPLETED', moved: 40 });
+    expect(journal.stepStates(jobId)).toEqual({ delivered: 40 });
   });
 
   it('drops plans a crash cut short before they were complete', async () => {

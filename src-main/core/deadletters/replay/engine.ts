@@ -1,7 +1,7 @@
 import { SluiceError, type ReplayJob } from '../../../../src-preload/contract';
 import type { Logger } from '../../log/logger';
 import { OutageError, describeError } from '../faults';
-import type { DeadLetterSource } from '../source';
+import type { DeadLetterSource, MoveItem } from '../source';
 import { isFinal, jobView, type JobRecord, type ReplayJournal } from './journal';
 import { RateLimiter, ThroughputMeter } from './rateLimiter';
 
@@ -209,6 +209,8 @@ export class ReplayEngine {
       return;
     }
     const limiter = new RateLimiter(job.ratePerSecond);
+    // The next batch, read from the journal while the servers worked on the current one.
+    let prefetched: MoveItem[] | null = null;
     for (;;) {
       if (control.stopping) return;
       if (control.cancel && !journal.hasSending(jobId)) {
@@ -222,9 +224,13 @@ export class ReplayEngine {
         return;
       }
       // Cancelling: only what was handed over before is finished, nothing new starts.
-      const items = journal.pending(jobId, limiter.batchSize(this.batchSize), job.plan, {
-        onlySending: control.cancel,
-      });
+      const items: MoveItem[] =
+        prefetched !== null && !control.cancel
+          ? prefetched
+          : journal.pending(jobId, limiter.batchSize(this.batchSize), job.plan, {
+              onlySending: control.cancel,
+            });
+      prefetched = null;
       if (items.length === 0) {
         journal.setStatus(jobId, 'COMPLETED');
         await this.finish(source, jobId);
@@ -237,10 +243,20 @@ export class ReplayEngine {
         if (control.stopping || control.pause || control.cancel) continue;
       }
       journal.markSending(jobId, items);
-      let outcomes;
-      try {
-        outcomes = await source.move(jobId, items);
-      } catch (error) {
+      // Settled as a value at once: a rejection is handled even while the journal is read below.
+      const moving = source.move(jobId, items).then(
+        (outcomes) => ({ outcomes, error: null }),
+        (error: unknown) => ({ outcomes: null, error }),
+      );
+      // Let the move reach the server, then read the next batch while it works. Reading
+      // is all this does: the next batch is marked "sending" only when it is handed over.
+      await new Promise((resolve) => setImmediate(resolve));
+      const last: number = items[items.length - 1]!.step;
+      const next: MoveItem[] | null = control.cancel
+        ? null
+        : journal.pending(jobId, limiter.batchSize(this.batchSize), job.plan, { after: last });
+      const { outcomes, error } = await moving;
+      if (outcomes === null) {
         if (!(error instanceof OutageError)) {
           journal.setStatus(jobId, 'FAILED', { failureReason: describeError(error) });
           return;
@@ -261,6 +277,7 @@ export class ReplayEngine {
         journal.record(jobId, items, outcomes);
         source.settle?.(jobId, items, outcomes);
       });
+      prefetched = next;
       control.meter.add(outcomes.filter((o) => o.state === 'delivered').length);
       this.emit(jobId, false);
       this.emitMoved(job, false);

@@ -220,14 +220,19 @@ export class ReplayJournal {
   /**
    * The next steps still to do, in plan order. Steps of a batch handed over
    * before without a recorded outcome come first (they are the earliest).
+   * `after`: the steps that follow a batch still being moved, as they will be
+   * once its outcome is recorded (the plan never changes, and neither do
+   * "sending" steps beyond that batch).
    */
   pending(
     jobId: string,
     limit: number,
     plan: JobPlan,
-    options: { onlySending?: boolean } = {},
+    options: { onlySending?: boolean; after?: number } = {},
   ): MoveItem[] {
-    const { next, sending } = this.progress(jobId);
+    const progress = this.progress(jobId);
+    const { sending } = progress;
+    const next = options.after === undefined ? progress.next : options.after + 1;
     if (options.onlySending && sending === null) return [];
     const to = options.onlySending && sending ? sending.last : Number.MAX_SAFE_INTEGER;
     const rows = this.statement(

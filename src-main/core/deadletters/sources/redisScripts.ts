@@ -5,49 +5,150 @@ import type { Redis } from 'ioredis';
  * whole call is one script, so in fact the batch is atomic).
  *
  * KEYS[1] dead list, KEYS[2] the job's marker bitmap, KEYS[3..] target lists.
- * ARGV[1] LREM direction (1 from the head, -1 from the tail), ARGV[2] marker
- * TTL in seconds, ARGV[3] "1" when some entries were handed over before (a
- * retry after a crash or an outage), then per entry four values: step, the
- * exact element, the payload to push, and "L" or "R" followed by the KEYS
- * index of its target.
+ * ARGV[1] removal direction (1 from the head, -1 from the tail), ARGV[2]
+ * marker TTL in seconds, ARGV[3] "1" when some entries were handed over before
+ * (a retry after a crash or an outage), ARGV[4] the step of the first entry
+ * (the entries are consecutive steps), then per entry three values: the exact
+ * element, the payload to push, and "L" or "R" followed by the KEYS index of
+ * its target.
  *
  * Per entry it returns 1 (moved now), 2 (moved by an earlier call of the same
  * job: its marker bit says so) or 0 (the element is no longer in the dead
  * list). The marker bit of a step is set in the same atomic step as the move,
  * so a repeated call never moves an entry twice, even when the list holds
  * identical elements. Every argument is binary-safe: Lua strings are bytes.
+ *
+ * The removal of one entry is LREM dead <direction> <element>: the first
+ * occurrence counted from the end entries are taken from. Replaying oldest
+ * first, that occurrence is usually the very element at that end, so the
+ * script first compares the list's end (read a window at a time with LRANGE)
+ * with the next entries, byte for byte, and cuts the run that matches with one
+ * LTRIM: exactly the elements the LREM calls would have removed, one after the
+ * other. Their payloads go out with one variadic push per run of the same
+ * target and their marker bits with one BITFIELD. An entry that is not at the
+ * end falls back to LREM. The fast path is off for a retry (every entry checks
+ * its marker first) and when a target is the dead list itself (a push would
+ * change the end being compared).
  */
 export const MOVE_SCRIPT = `
--- Pushing to a key of another type would fail after the LREM: refuse before changing anything.
+-- Pushing to a key of another type would fail after the removal: refuse before changing anything.
 for i = 3, #KEYS do
   local kind = redis.call('TYPE', KEYS[i]).ok
   if kind ~= 'list' and kind ~= 'none' then
     return redis.error_reply('WRONGTYPE replay target ' .. KEYS[i] .. ' holds a ' .. kind)
   end
 end
+local dead = KEYS[1]
+local marker = KEYS[2]
+local direction = ARGV[1]
+local fromHead = direction == '1'
 local retry = ARGV[3] == '1'
-local results = {}
-local count = (#ARGV - 3) / 4
-for i = 0, count - 1 do
-  local base = 4 + i * 4
-  local step = tonumber(ARGV[base])
-  if retry and redis.call('GETBIT', KEYS[2], step) == 1 then
-    results[i + 1] = 2
-  elseif redis.call('LREM', KEYS[1], ARGV[1], ARGV[base + 1]) == 1 then
-    local spec = ARGV[base + 3]
-    local target = KEYS[tonumber(string.sub(spec, 2))]
-    if string.sub(spec, 1, 1) == 'R' then
-      redis.call('RPUSH', target, ARGV[base + 2])
-    else
-      redis.call('LPUSH', target, ARGV[base + 2])
+local firstStep = tonumber(ARGV[4])
+local count = (#ARGV - 4) / 3
+local fast = not retry
+for i = 3, #KEYS do
+  if KEYS[i] == dead then fast = false end
+end
+-- Entry i counts from 0.
+local function element(i) return ARGV[5 + i * 3] end
+local function payload(i) return ARGV[6 + i * 3] end
+local function spec(i) return ARGV[7 + i * 3] end
+
+local function pushOne(i)
+  local s = spec(i)
+  local command = string.sub(s, 1, 1) == 'R' and 'RPUSH' or 'LPUSH'
+  redis.call(command, KEYS[tonumber(string.sub(s, 2))], payload(i))
+end
+
+-- Pushes entries first..last in order: a variadic push per run of the same target and side.
+local function pushRun(first, last)
+  local i = first
+  while i <= last do
+    local s = spec(i)
+    local values = {}
+    local j = i
+    while j <= last and spec(j) == s and #values < 1000 do
+      values[#values + 1] = payload(j)
+      j = j + 1
     end
-    redis.call('SETBIT', KEYS[2], step, 1)
-    results[i + 1] = 1
-  else
-    results[i + 1] = 0
+    local command = string.sub(s, 1, 1) == 'R' and 'RPUSH' or 'LPUSH'
+    redis.call(command, KEYS[tonumber(string.sub(s, 2))], unpack(values))
+    i = j
   end
 end
-redis.call('EXPIRE', KEYS[2], ARGV[2])
+
+-- Sets the marker bits of steps first..last, up to 32 per BITFIELD operation.
+local function markRun(first, last)
+  local args = {}
+  local position = first
+  while position <= last do
+    local width = math.min(32, last - position + 1)
+    args[#args + 1] = 'SET'
+    args[#args + 1] = 'u' .. width
+    args[#args + 1] = tostring(position)
+    args[#args + 1] = tostring(2 ^ width - 1)
+    position = position + width
+    if #args >= 4000 then
+      redis.call('BITFIELD', marker, unpack(args))
+      args = {}
+    end
+  end
+  if #args > 0 then redis.call('BITFIELD', marker, unpack(args)) end
+end
+
+-- How many of the entries from i on sit at the list's end in order; cuts them off.
+local function cutRun(i, window)
+  local n = math.min(window, count - i)
+  local ends
+  if fromHead then ends = redis.call('LRANGE', dead, 0, n - 1)
+  else ends = redis.call('LRANGE', dead, -n, -1) end
+  local have = #ends
+  local run = 0
+  while run < have do
+    local candidate
+    if fromHead then candidate = ends[run + 1] else candidate = ends[have - run] end
+    if candidate ~= element(i + run) then break end
+    run = run + 1
+  end
+  if run > 0 then
+    if fromHead then redis.call('LTRIM', dead, run, -1)
+    else redis.call('LTRIM', dead, 0, -run - 1) end
+  end
+  return run, n
+end
+
+local results = {}
+local i = 0
+local window = 16
+while i < count do
+  local run = 0
+  if fast then
+    local asked
+    run, asked = cutRun(i, window)
+    if run > 0 then
+      pushRun(i, i + run - 1)
+      markRun(firstStep + i, firstStep + i + run - 1)
+      for k = i, i + run - 1 do results[k + 1] = 1 end
+      i = i + run
+    end
+    -- A whole window matched: the next one may be longer. Otherwise start small again.
+    if run == asked then window = math.min(window * 2, 4096) else window = 16 end
+  end
+  if run == 0 then
+    local step = firstStep + i
+    if retry and redis.call('GETBIT', marker, step) == 1 then
+      results[i + 1] = 2
+    elseif redis.call('LREM', dead, direction, element(i)) == 1 then
+      pushOne(i)
+      redis.call('SETBIT', marker, step, 1)
+      results[i + 1] = 1
+    else
+      results[i + 1] = 0
+    end
+    i = i + 1
+  end
+end
+redis.call('EXPIRE', marker, ARGV[2])
 return results
 `;
 

@@ -63,6 +63,27 @@ export function chunkByBytes<T>(items: readonly T[], size: (item: T) => number):
 }
 
 /**
+ * The script calls of a move: bounded like chunkByBytes, and each a run of
+ * consecutive steps (the script numbers its entries from the first step).
+ */
+export function moveCalls(items: readonly MoveItem[]): MoveItem[][] {
+  const runs: MoveItem[][] = [];
+  let current: MoveItem[] = [];
+  for (const item of items) {
+    const previous = current[current.length - 1];
+    if (previous !== undefined && item.step !== previous.step + 1) {
+      runs.push(current);
+      current = [];
+    }
+    current.push(item);
+  }
+  if (current.length > 0) runs.push(current);
+  return runs.flatMap((run) =>
+    chunkByBytes(run, (item) => item.payload.length + (item.stored?.length ?? 0)),
+  );
+}
+
+/**
  * A Redis list of dead letters. Entries are identified by their exact bytes
  * on the server; the index id is only Sluice's handle for them.
  */
@@ -159,10 +180,7 @@ export class RedisListSource extends IndexedSource {
     const run = scripts(client);
     const outcomes: MoveOutcome[] = [];
     await this.deps.lock.run(this.deps.sourceId, async () => {
-      for (const chunk of chunkByBytes(
-        items,
-        (item) => item.payload.length + (item.stored?.length ?? 0),
-      )) {
+      for (const chunk of moveCalls(items)) {
         const targets: string[] = [];
         const targetIndex = new Map<string, number>();
         const retry = chunk.some((item) => item.resent) ? '1' : '0';
@@ -170,45 +188,47 @@ export class RedisListSource extends IndexedSource {
           this.removeDirection,
           MARKER_TTL_SECONDS,
           retry,
+          chunk[0]!.step,
         ];
         for (const item of chunk) {
           if (item.target.kind !== 'redis-list' || item.stored === null) {
             throw new Error(`a Redis move needs a Redis list target and the stored element`);
           }
-          let index = targetIndex.get(item.target.key);
+          const spec = `${item.target.side === 'tail' ? 'R' : 'L'}${item.target.key}`;
+          let index = targetIndex.get(spec);
           if (index === undefined) {
-            targets.push(item.target.key);
-            index = targets.length + 2;
-            targetIndex.set(item.target.key, index);
+            // KEYS[1] and KEYS[2] are the dead list and the marker.
+            index = targets.indexOf(item.target.key) + 3;
+            if (index === 2) index = targets.push(item.target.key) + 2;
+            targetIndex.set(spec, index);
           }
-          args.push(
-            item.step,
-            item.stored,
-            item.payload,
-            `${item.target.side === 'tail' ? 'R' : 'L'}${index}`,
-          );
+          args.push(item.stored, item.payload, `${spec[0]}${index}`);
         }
         const keys = [this.settings.key, markerKey(jobId), ...targets];
         const results = await onRedis(() => run.sluiceMove(keys.length, ...keys, ...args));
-        const settled: number[] = [];
-        results.forEach((result, i) => {
+        for (const result of results) {
           outcomes.push(result === 0 ? { state: 'gone' } : { state: 'delivered' });
-          const key = chunk[i]!.key;
-          if (/^\d+$/.test(key)) settled.push(Number(key));
-        });
-        // The list no longer holds these. They stay in the index as tombstones
-        // (hidden everywhere) until idle time removes them: a delete per entry
-        // would cost more than the move itself.
-        this.deps.index.markResolved(
-          settled,
-          'replayed',
-          `replay job ${jobId}`,
-          new Date().toISOString(),
-        );
+        }
         this.lastWrite = Date.now();
       }
     });
     return outcomes;
+  }
+
+  /**
+   * Every entry that moved, or that was no longer in the list, has left the
+   * list: it stays in the index as a tombstone (hidden everywhere) until idle
+   * time removes it, since a delete per entry would cost more than the move.
+   * Written in the journal's transaction, with the outcomes.
+   */
+  settle(jobId: string, items: readonly MoveItem[], outcomes: readonly MoveOutcome[]): void {
+    const left: number[] = [];
+    items.forEach((item, i) => {
+      const outcome = outcomes[i];
+      if (outcome === undefined || outcome.state === 'failed') return;
+      if (/^\d+$/.test(item.key)) left.push(Number(item.key));
+    });
+    this.deps.index.markResolved(left, 'replayed', `replay job ${jobId}`, new Date().toISOString());
   }
 
   async finishJob(jobId: string): Promise<void> {
