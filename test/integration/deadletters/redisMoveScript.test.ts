@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startRedis, type RedisServer } from '../../../sandbox/servers';
-import { scripts } from '../../../src-main/core/deadletters/sources/redisScripts';
+import { moveScriptArgs, scripts } from '../../../src-main/core/deadletters/sources/redisScripts';
 
 /**
  * The move script takes runs of entries from the dead list's end with LRANGE +
@@ -47,10 +47,13 @@ async function moveWithScript(
 ): Promise<number[]> {
   const targets = [...new Set(entries.map((e) => `${prefix}${e.target}`))];
   const keys = [`${prefix}dead`, `${prefix}marker`, ...targets];
-  const args: (string | number)[] = [direction, TTL, retry ? '1' : '0', firstStep];
-  for (const e of entries) {
-    args.push(e.element, e.payload, `${e.side}${targets.indexOf(`${prefix}${e.target}`) + 3}`);
-  }
+  const moves = entries.map((e) => ({
+    element: Buffer.from(e.element),
+    payload: Buffer.from(e.payload),
+    targetIndex: targets.indexOf(`${prefix}${e.target}`) + 3,
+    side: e.side === 'R' ? ('tail' as const) : ('head' as const),
+  }));
+  const args = [direction, TTL, retry ? '1' : '0', firstStep, ...moveScriptArgs(moves)];
   return scripts(redis).sluiceMove(keys.length, ...keys, ...args);
 }
 
@@ -118,7 +121,7 @@ describe('the Redis move script', () => {
 
   it('matches LREM one by one on lists with identical elements, gaps, both ends and retries', async () => {
     const next = random(7);
-    const alphabet = ['A', 'B', 'C', 'D', '{"x":1}', '\u00e9\u0000bin'];
+    const alphabet = ['A', 'B', 'C', 'D', '', '{"x":1}', '\u00e9\u0000bin'];
     for (let round = 0; round < 60; round += 1) {
       const length = Math.floor(next() * 40);
       const dead = Array.from({ length }, () => alphabet[Math.floor(next() * alphabet.length)]!);

@@ -8,9 +8,12 @@ import type { Redis } from 'ioredis';
  * ARGV[1] removal direction (1 from the head, -1 from the tail), ARGV[2]
  * marker TTL in seconds, ARGV[3] "1" when some entries were handed over before
  * (a retry after a crash or an outage), ARGV[4] the step of the first entry
- * (the entries are consecutive steps), then per entry three values: the exact
- * element, the payload to push, and "L" or "R" followed by the KEYS index of
- * its target.
+ * (the entries are consecutive steps), ARGV[5] the exact elements one after
+ * the other, ARGV[6] the payloads to push one after the other, ARGV[7] per
+ * entry 10 bytes: the element's length and the payload's (4 bytes each, big
+ * endian), the KEYS index of its target, and "L" or "R" (see moveScriptArgs).
+ * Three arguments instead of three per entry: the client encodes a batch with
+ * two copies of its bytes, not thousands of small writes.
  *
  * Per entry it returns 1 (moved now), 2 (moved by an earlier call of the same
  * job: its marker bit says so) or 0 (the element is no longer in the dead
@@ -44,35 +47,45 @@ local direction = ARGV[1]
 local fromHead = direction == '1'
 local retry = ARGV[3] == '1'
 local firstStep = tonumber(ARGV[4])
-local count = (#ARGV - 4) / 3
+local layout = ARGV[7]
+local count = #layout / 10
 local fast = not retry
 for i = 3, #KEYS do
   if KEYS[i] == dead then fast = false end
 end
--- Entry i counts from 0.
-local function element(i) return ARGV[5 + i * 3] end
-local function payload(i) return ARGV[6 + i * 3] end
-local function spec(i) return ARGV[7 + i * 3] end
+-- Entry i counts from 0; spec is the KEYS index of the target, negative for RPUSH.
+local elements, payloads, specs = {}, {}, {}
+local elementAt, payloadAt = 1, 1
+for i = 0, count - 1 do
+  local elementLength, payloadLength, target, side = struct.unpack('>I4I4Bc1', layout, i * 10 + 1)
+  elements[i] = string.sub(ARGV[5], elementAt, elementAt + elementLength - 1)
+  payloads[i] = string.sub(ARGV[6], payloadAt, payloadAt + payloadLength - 1)
+  elementAt = elementAt + elementLength
+  payloadAt = payloadAt + payloadLength
+  if side == 'R' then specs[i] = -target else specs[i] = target end
+end
+if elementAt ~= #ARGV[5] + 1 or payloadAt ~= #ARGV[6] + 1 then
+  return redis.error_reply('ERR replay move: the lengths do not add up to the bytes given')
+end
+local function element(i) return elements[i] end
 
-local function pushOne(i)
-  local s = spec(i)
-  local command = string.sub(s, 1, 1) == 'R' and 'RPUSH' or 'LPUSH'
-  redis.call(command, KEYS[tonumber(string.sub(s, 2))], payload(i))
+local function push(spec, values)
+  if spec < 0 then redis.call('RPUSH', KEYS[-spec], unpack(values))
+  else redis.call('LPUSH', KEYS[spec], unpack(values)) end
 end
 
 -- Pushes entries first..last in order: a variadic push per run of the same target and side.
 local function pushRun(first, last)
   local i = first
   while i <= last do
-    local s = spec(i)
+    local spec = specs[i]
     local values = {}
     local j = i
-    while j <= last and spec(j) == s and #values < 1000 do
-      values[#values + 1] = payload(j)
+    while j <= last and specs[j] == spec and #values < 1000 do
+      values[#values + 1] = payloads[j]
       j = j + 1
     end
-    local command = string.sub(s, 1, 1) == 'R' and 'RPUSH' or 'LPUSH'
-    redis.call(command, KEYS[tonumber(string.sub(s, 2))], unpack(values))
+    push(spec, values)
     i = j
   end
 end
@@ -139,7 +152,7 @@ while i < count do
     if retry and redis.call('GETBIT', marker, step) == 1 then
       results[i + 1] = 2
     elseif redis.call('LREM', dead, direction, element(i)) == 1 then
-      pushOne(i)
+      push(specs[i], { payloads[i] })
       redis.call('SETBIT', marker, step, 1)
       results[i + 1] = 1
     else
@@ -151,6 +164,37 @@ end
 redis.call('EXPIRE', marker, ARGV[2])
 return results
 `;
+
+/** One entry of a move: the exact element to remove, what to push, and where. */
+export interface ScriptMove {
+  element: Buffer;
+  payload: Buffer;
+  /** The KEYS index of the target list (3 or more). */
+  targetIndex: number;
+  side: 'head' | 'tail';
+}
+
+/** ARGV[5..7] of MOVE_SCRIPT: the elements, the payloads, and their layout. */
+export function moveScriptArgs(moves: readonly ScriptMove[]): [Buffer, Buffer, Buffer] {
+  const layout = Buffer.allocUnsafe(moves.length * 10);
+  moves.forEach((move, i) => {
+    if (move.targetIndex < 3 || move.targetIndex > 255) {
+      throw new Error(
+        `a move script call names at most 253 targets (KEYS index ${move.targetIndex})`,
+      );
+    }
+    const at = i * 10;
+    layout.writeUInt32BE(move.element.length, at);
+    layout.writeUInt32BE(move.payload.length, at + 4);
+    layout.writeUInt8(move.targetIndex, at + 8);
+    layout.write(move.side === 'tail' ? 'R' : 'L', at + 9, 'latin1');
+  });
+  return [
+    Buffer.concat(moves.map((move) => move.element)),
+    Buffer.concat(moves.map((move) => move.payload)),
+    layout,
+  ];
+}
 
 /**
  * Pushes payloads whose dead letter lives elsewhere (a PostgreSQL row), at most

@@ -13,13 +13,21 @@ import type { IndexListRow, IndexRow } from '../index/entryIndex';
 import { RedisListSync } from '../index/redisSync';
 import type { DiscardOutcome, EntrySnapshot, MoveItem, MoveOutcome } from '../source';
 import { IndexedSource, type IndexedSourceDeps } from './indexedSource';
-import { MARKER_TTL_SECONDS, markerKey, scripts } from './redisScripts';
+import {
+  MARKER_TTL_SECONDS,
+  markerKey,
+  moveScriptArgs,
+  scripts,
+  type ScriptMove,
+} from './redisScripts';
 
 type RedisSettings = Extract<DeadLetterSourceSettings, { kind: 'redis' }>;
 
 /** Bytes per script call: big enough for throughput, small enough to keep Redis responsive. */
 const MAX_CALL_BYTES = 4 * 1024 * 1024;
 const MAX_CALL_ENTRIES = 2000;
+/** The move script names a target by a one-byte KEYS index. */
+const MAX_CALL_TARGETS = 250;
 
 export interface RedisSourceDeps extends IndexedSourceDeps {
   settings: RedisSettings;
@@ -63,8 +71,9 @@ export function chunkByBytes<T>(items: readonly T[], size: (item: T) => number):
 }
 
 /**
- * The script calls of a move: bounded like chunkByBytes, and each a run of
- * consecutive steps (the script numbers its entries from the first step).
+ * The script calls of a move: bounded like chunkByBytes and by the number of
+ * targets, and each a run of consecutive steps (the script numbers its
+ * entries from the first step).
  */
 export function moveCalls(items: readonly MoveItem[]): MoveItem[][] {
   const runs: MoveItem[][] = [];
@@ -78,9 +87,28 @@ export function moveCalls(items: readonly MoveItem[]): MoveItem[][] {
     current.push(item);
   }
   if (current.length > 0) runs.push(current);
-  return runs.flatMap((run) =>
-    chunkByBytes(run, (item) => item.payload.length + (item.stored?.length ?? 0)),
-  );
+  return runs
+    .flatMap((run) => chunkByBytes(run, (item) => item.payload.length + (item.stored?.length ?? 0)))
+    .flatMap(byTargetCount);
+}
+
+/** Splits a call so that it names at most MAX_CALL_TARGETS target lists (one byte each). */
+function byTargetCount(items: MoveItem[]): MoveItem[][] {
+  const calls: MoveItem[][] = [];
+  let current: MoveItem[] = [];
+  let targets = new Set<string>();
+  for (const item of items) {
+    const key = item.target.kind === 'redis-list' ? item.target.key : '';
+    if (!targets.has(key) && targets.size >= MAX_CALL_TARGETS) {
+      calls.push(current);
+      current = [];
+      targets = new Set();
+    }
+    targets.add(key);
+    current.push(item);
+  }
+  if (current.length > 0) calls.push(current);
+  return calls;
 }
 
 /**
@@ -182,53 +210,52 @@ export class RedisListSource extends IndexedSource {
     await this.deps.lock.run(this.deps.sourceId, async () => {
       for (const chunk of moveCalls(items)) {
         const targets: string[] = [];
-        const targetIndex = new Map<string, number>();
+        const moves: ScriptMove[] = chunk.map((item) => {
+          if (item.target.kind !== 'redis-list' || item.stored === null) {
+            throw new Error(`a Redis move needs a Redis list target and the stored element`);
+          }
+          let index = targets.indexOf(item.target.key);
+          if (index === -1) index = targets.push(item.target.key) - 1;
+          // KEYS[1] and KEYS[2] are the dead list and the marker.
+          return {
+            element: item.stored,
+            payload: item.payload,
+            targetIndex: index + 3,
+            side: item.target.side,
+          };
+        });
         const retry = chunk.some((item) => item.resent) ? '1' : '0';
-        const args: (string | Buffer | number)[] = [
+        const args = [
           this.removeDirection,
           MARKER_TTL_SECONDS,
           retry,
           chunk[0]!.step,
+          ...moveScriptArgs(moves),
         ];
-        for (const item of chunk) {
-          if (item.target.kind !== 'redis-list' || item.stored === null) {
-            throw new Error(`a Redis move needs a Redis list target and the stored element`);
-          }
-          const spec = `${item.target.side === 'tail' ? 'R' : 'L'}${item.target.key}`;
-          let index = targetIndex.get(spec);
-          if (index === undefined) {
-            // KEYS[1] and KEYS[2] are the dead list and the marker.
-            index = targets.indexOf(item.target.key) + 3;
-            if (index === 2) index = targets.push(item.target.key) + 2;
-            targetIndex.set(spec, index);
-          }
-          args.push(item.stored, item.payload, `${spec[0]}${index}`);
-        }
         const keys = [this.settings.key, markerKey(jobId), ...targets];
         const results = await onRedis(() => run.sluiceMove(keys.length, ...keys, ...args));
-        for (const result of results) {
+        const settled: number[] = [];
+        results.forEach((result, i) => {
           outcomes.push(result === 0 ? { state: 'gone' } : { state: 'delivered' });
-        }
+          const key = chunk[i]!.key;
+          if (/^\d+$/.test(key)) settled.push(Number(key));
+        });
+        // The list no longer holds these. They stay in the index as tombstones
+        // (hidden everywhere) until idle time removes them: a delete per entry
+        // would cost more than the move itself. Marked here, under the source's
+        // lock, so that an index sync never sees them gone from the list and
+        // still live in the index (with identical elements it could keep the
+        // wrong one).
+        this.deps.index.markResolved(
+          settled,
+          'replayed',
+          `replay job ${jobId}`,
+          new Date().toISOString(),
+        );
         this.lastWrite = Date.now();
       }
     });
     return outcomes;
-  }
-
-  /**
-   * Every entry that moved, or that was no longer in the list, has left the
-   * list: it stays in the index as a tombstone (hidden everywhere) until idle
-   * time removes it, since a delete per entry would cost more than the move.
-   * Written in the journal's transaction, with the outcomes.
-   */
-  settle(jobId: string, items: readonly MoveItem[], outcomes: readonly MoveOutcome[]): void {
-    const left: number[] = [];
-    items.forEach((item, i) => {
-      const outcome = outcomes[i];
-      if (outcome === undefined || outcome.state === 'failed') return;
-      if (/^\d+$/.test(item.key)) left.push(Number(item.key));
-    });
-    this.deps.index.markResolved(left, 'replayed', `replay job ${jobId}`, new Date().toISOString());
   }
 
   async finishJob(jobId: string): Promise<void> {
