@@ -1,17 +1,26 @@
 /**
  * Source of the worker that formats one seq range of an export (run by
  * startSqliteWorker, which opens `db`). For each task {id, lo, hi} it reads
- * the matching rows (workerData.sql, columns in AUDIT_COLUMNS order) and
- * answers with the UTF-8 bytes of the whole range, in buffers whose memory is
- * transferred, not copied, to the main thread. Each line is written into the
- * buffer as soon as it is formatted: building one long string of a segment
- * instead costs three times the CPU in string joins.
+ * the matching rows (workerData.sql) and answers with the UTF-8 bytes of the
+ * whole range, in buffers whose memory is transferred, not copied, to the main
+ * thread. Each line is written into the buffer as soon as it is formatted:
+ * building one long string of a segment instead costs three times the CPU in
+ * string joins.
  *
  * CSV (RFC 4180, CRLF): NULL is an empty cell; a text cell starting like a
  * spreadsheet formula (= + - @ tab CR) gets a leading single quote and is
  * quoted, so it shows as text and is never evaluated; cells with a quote,
  * comma or line break are quoted with inner quotes doubled. Every row ends
  * with the chain head's hash.
+ *
+ * Handing SQLite's values to JavaScript one cell at a time is most of the cost
+ * of an export, so the CSV query (csvSql.ts) has SQLite join runs of plain
+ * text columns into one string each and format the JSON columns itself. A
+ * joined run is used as is only when it provably needs no care: exactly one
+ * comma per join (so no cell holds a comma), no quote or line break, and no
+ * cell starting like a formula (every cell but the first follows a comma).
+ * Any other row is read again cell by cell and formatted by csvLine, the
+ * definition.
  *
  * JSON Lines: one object per row with every column, keys sorted, JSON columns
  * spliced in as stored (they are canonical), text as JSON.stringify writes it.
@@ -51,27 +60,55 @@ function jsonlLine(row) {
   }
   return out + '}\n';
 }
-const format = workerData.format === 'csv' ? csvLine : jsonlLine;
+// CSV rows arrive as [seq, part, part, ...]: a part is a joined run of text
+// columns (runs[i] = {cells, integerFirst}) or SQL-formatted CSV cells (null).
+const runs = workerData.csvRuns;
+const INSIDE_CARE = /["\r\n]|,[=+\-@\t\r]/;
+const FIRST_CARE = /^[=+\-@\t\r]/;
+function plainRun(text, run) {
+  if (INSIDE_CARE.test(text) || (!run.integerFirst && FIRST_CARE.test(text))) return false;
+  let commas = 0;
+  for (let i = text.indexOf(','); i !== -1; i = text.indexOf(',', i + 1)) commas += 1;
+  return commas === run.cells - 1;
+}
+const rowStatement = workerData.rowSql ? db.prepare(workerData.rowSql).raw() : null;
+function csvJoinedLine(row) {
+  let line = '';
+  for (let i = 1; i < row.length; i += 1) {
+    const run = runs[i - 1];
+    if (run !== null && !plainRun(row[i], run)) return csvLine(rowStatement.get(row[0]));
+    line += i === 1 ? row[i] : ',' + row[i];
+  }
+  return line + tail;
+}
+const format = workerData.format === 'csv' ? csvJoinedLine : jsonlLine;
 const CHUNK_BYTES = 4 * 1024 * 1024;
+// Seq numbers read per query: bounded so a slice's rows stay a few megabytes.
+const SLICE = 2048;
 parentPort.on('message', (task) => {
   const chunks = [];
   const lengths = [];
   let buffer = Buffer.allocUnsafeSlow(CHUNK_BYTES);
   let used = 0;
   let count = 0;
-  for (const row of statement.iterate(task.lo, task.hi, ...params)) {
-    const line = format(row);
-    const most = line.length * 3;
-    if (used + most > buffer.length) {
-      if (used > 0) {
-        chunks.push(buffer.buffer);
-        lengths.push(used);
+  // Whole slices of rows per call: stepping an iterator costs more per row
+  // than formatting a row of joined runs does.
+  for (let lo = task.lo; lo < task.hi; lo += SLICE) {
+    const rows = statement.all(lo, Math.min(lo + SLICE, task.hi), ...params);
+    for (let r = 0; r < rows.length; r += 1) {
+      const line = format(rows[r]);
+      const most = line.length * 3;
+      if (used + most > buffer.length) {
+        if (used > 0) {
+          chunks.push(buffer.buffer);
+          lengths.push(used);
+        }
+        buffer = Buffer.allocUnsafeSlow(Math.max(CHUNK_BYTES, most));
+        used = 0;
       }
-      buffer = Buffer.allocUnsafeSlow(Math.max(CHUNK_BYTES, most));
-      used = 0;
+      used += buffer.write(line, used);
+      count += 1;
     }
-    used += buffer.write(line, used);
-    count += 1;
   }
   if (used > 0) {
     chunks.push(buffer.buffer);

@@ -5,6 +5,7 @@ import type { AuditFilter, AuditHead } from '../../../../src-preload/contract';
 import { filterSql } from '../filterSql';
 import { AUDIT_COLUMNS, HASHED_FIELDS } from '../record';
 import { startSqliteWorker, type WorkerDatabase } from '../sqliteWorker';
+import { csvQuery } from './csvSql';
 import { EXPORT_WORKER_SOURCE } from './exportWorker';
 import { endStream, writeChunk } from './stream';
 
@@ -82,12 +83,17 @@ export async function* formattedSegments(
   if (segments.length === 0) return;
 
   const { where, params } = filterSql(filter);
+  const csv = format === 'csv' ? csvQuery(where) : null;
   const data = {
-    sql: `SELECT ${AUDIT_COLUMNS.join(', ')} FROM audit_log WHERE seq > ? AND seq <= ? AND ${where} ORDER BY seq`,
+    sql:
+      csv?.sql ??
+      `SELECT ${AUDIT_COLUMNS.join(', ')} FROM audit_log WHERE seq > ? AND seq <= ? AND ${where} ORDER BY seq`,
     params,
     format,
     headHash: head.hash,
     jsonlFields: JSONL_FIELDS,
+    csvRuns: csv?.runs ?? null,
+    rowSql: csv?.rowSql ?? null,
   };
   const wanted = options.workers ?? Math.min(4, availableParallelism());
   const count = Math.max(1, Math.min(wanted, segments.length));
