@@ -8,17 +8,21 @@ import { HASHED_FIELDS } from './record';
  * application wrote. Building it in SQLite lets the verifier pass one string
  * per row into JavaScript instead of sixteen values, which is what makes a
  * million-record check fit in a couple of seconds.
+ *
+ * concat(), not format(): format('%s') stops at a NUL character, so a JSON
+ * column edited to its original text + NUL + anything would rebuild the
+ * original bytes and pass. concat() keeps every byte (and needs no format
+ * string parsed per row).
  */
 export const CANONICAL_RECORD_SQL = (() => {
-  const template: string[] = [];
-  const args: string[] = [];
-  for (const field of HASHED_FIELDS) {
-    template.push(`"${field.column}":${field.kind === 'integer' ? '%d' : '%s'}`);
-    if (field.kind === 'json') args.push(`coalesce(${field.column}, 'null')`);
-    else if (field.kind === 'text') args.push(`json_quote(${field.column})`);
-    else args.push(field.column);
-  }
-  return `format('{${template.join(',')}}', ${args.join(', ')})`;
+  const parts: string[] = [];
+  HASHED_FIELDS.forEach((field, index) => {
+    parts.push(`'${index === 0 ? '{' : ','}"${field.column}":'`);
+    if (field.kind === 'json') parts.push(`coalesce(${field.column}, 'null')`);
+    else if (field.kind === 'text') parts.push(`json_quote(${field.column})`);
+    else parts.push(field.column);
+  });
+  return `concat(${parts.join(', ')}, '}')`;
 })();
 
 /** Rows of one seq range with what the verifier needs: seq, prev_hash, hash, canonical JSON. */

@@ -119,6 +119,13 @@ describe('tampering with the sqlite3 tool', () => {
     expect(result).toMatchObject({ ok: false, brokenAt: 12, reason: 'altered' });
   });
 
+  it('appending a NUL and more text to a JSON value of record 15 is reported at 15', async () => {
+    const result = await tamper(
+      `UPDATE audit_log SET parameters = parameters || char(0) || ',"rate":0' WHERE seq = 15`,
+    );
+    expect(result).toMatchObject({ ok: false, brokenAt: 15, reason: 'altered', count: 14 });
+  });
+
   it('deleting record 20 is reported at 20', async () => {
     expect(await tamper('DELETE FROM audit_log WHERE seq = 20')).toMatchObject({
       ok: false,
