@@ -23,7 +23,8 @@
  * definition.
  *
  * JSON Lines: one object per row with every column, keys sorted, JSON columns
- * spliced in as stored (they are canonical), text as JSON.stringify writes it.
+ * spliced in as stored (they are canonical), text as JSON.stringify writes it,
+ * NULL as null; SQLite writes the whole line (jsonlSql.ts).
  */
 export const EXPORT_WORKER_SOURCE = String.raw`
 const statement = db.prepare(workerData.sql).raw();
@@ -46,19 +47,9 @@ function csvLine(row) {
   for (let i = 1; i < row.length; i += 1) line += ',' + csvCell(row[i]);
   return line + tail;
 }
-const fields = workerData.jsonlFields;
+// JSON Lines rows arrive finished: [line] (jsonlSql.ts).
 function jsonlLine(row) {
-  let out = '{';
-  for (let i = 0; i < fields.length; i += 1) {
-    const field = fields[i];
-    const value = row[field.index];
-    out += (i === 0 ? '"' : ',"') + field.key + '":';
-    if (value === null) out += 'null';
-    else if (field.kind === 'json') out += value;
-    else if (field.kind === 'integer') out += String(value);
-    else out += JSON.stringify(value);
-  }
-  return out + '}\n';
+  return row[0];
 }
 // CSV rows arrive as [seq, part, part, ...]: a part is a joined run of text
 // columns (runs[i] = {cells, integerFirst}) or SQL-formatted CSV cells (null).

@@ -3,10 +3,10 @@ import type { Writable } from 'node:stream';
 import type { Worker } from 'node:worker_threads';
 import type { AuditFilter, AuditHead } from '../../../../src-preload/contract';
 import { filterSql } from '../filterSql';
-import { AUDIT_COLUMNS, HASHED_FIELDS } from '../record';
 import { startSqliteWorker, type WorkerDatabase } from '../sqliteWorker';
 import { csvQuery } from './csvSql';
 import { EXPORT_WORKER_SOURCE } from './exportWorker';
+import { jsonlQuery } from './jsonlSql';
 import { endStream, writeChunk } from './stream';
 
 export interface SegmentOptions {
@@ -15,19 +15,6 @@ export interface SegmentOptions {
   /** Worker threads; defaults to the cores available, at most 4. */
   workers?: number;
 }
-
-/** JSON Lines keys, sorted, with the index of their column in AUDIT_COLUMNS. */
-const JSONL_FIELDS = [
-  ...HASHED_FIELDS,
-  { column: 'hash', kind: 'text' } as const,
-  { column: 'prev_hash', kind: 'text' } as const,
-]
-  .sort((a, b) => (a.column < b.column ? -1 : 1))
-  .map((field) => ({
-    key: field.column,
-    kind: field.kind,
-    index: (AUDIT_COLUMNS as readonly string[]).indexOf(field.column),
-  }));
 
 export interface Formatted {
   /** UTF-8 bytes of the segment's lines, in order. */
@@ -85,13 +72,10 @@ export async function* formattedSegments(
   const { where, params } = filterSql(filter);
   const csv = format === 'csv' ? csvQuery(where) : null;
   const data = {
-    sql:
-      csv?.sql ??
-      `SELECT ${AUDIT_COLUMNS.join(', ')} FROM audit_log WHERE seq > ? AND seq <= ? AND ${where} ORDER BY seq`,
+    sql: csv?.sql ?? jsonlQuery(where),
     params,
     format,
     headHash: head.hash,
-    jsonlFields: JSONL_FIELDS,
     csvRuns: csv?.runs ?? null,
     rowSql: csv?.rowSql ?? null,
   };
