@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type {
   BrowseFilter,
   ConcreteReplayTarget,
@@ -155,6 +156,7 @@ export abstract class IndexedSource implements DeadLetterSource {
         .sort((a, b) => (this.replayOrder === 'asc' ? a.pos - b.pos : b.pos - a.pos));
       for (let i = 0; i < rows.length; i += chunkSize) {
         yield rows.slice(i, i + chunkSize).map((row) => this.snapshotOf(row));
+        await nextTurn();
       }
       return;
     }
@@ -173,12 +175,15 @@ export abstract class IndexedSource implements DeadLetterSource {
         yield rows.map((row) => this.snapshotOf(row));
         const last = rows[rows.length - 1]!;
         after = { pos: last.pos, id: last.id };
+        // Reading the index is synchronous: give the rest of the core a turn per chunk.
+        await nextTurn();
       }
     }
     const ids = index.matchingIds(sourceId, selection.filter, this.replayOrder);
     for (let i = 0; i < ids.length; i += chunkSize) {
       const rows = index.byIds(sourceId, ids.slice(i, i + chunkSize));
       if (rows.length > 0) yield rows.map((row) => this.snapshotOf(row));
+      await nextTurn();
     }
   }
 }
