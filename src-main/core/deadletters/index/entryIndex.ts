@@ -3,12 +3,16 @@ import type { BrowseFilter, ReasonGroup } from '../../../../src-preload/contract
 import type { Db } from '../../store/database';
 import type { IndexedEntry, IndexListRow, IndexRow } from './entryRows';
 import { whereFor } from './indexFilter';
+import { offsetRuns } from './offsetRuns';
 
 export type { IndexedEntry, IndexListRow, IndexRow } from './entryRows';
 
 /** A full row: the narrow entry and its bytes. */
 const FULL_ROW = `SELECT e.*, b.raw, b.record_key, b.headers_json
   FROM dl_entries e JOIN dl_entry_bytes b ON b.id = e.id`;
+
+/** Shorter runs of consecutive offsets cost less in an IN list than as a statement of their own. */
+const MIN_RANGE_RUN = 4;
 
 const LIST_COLUMNS = `id, pos, partition, "offset", record_ts, external_id, error_class, reason,
   origin, first_failed_at, last_failed_at, attempts, size, resolved_kind, resolved_at,
@@ -278,7 +282,12 @@ export class EntryIndex {
     })();
   }
 
-  /** Kafka: marks records by partition and offset (no need to read them first). */
+  /**
+   * Kafka: marks records by partition and offset (no need to read them first).
+   * A replay batch is mostly runs of consecutive offsets per partition: each
+   * run is one range UPDATE (every offset in it was asked for, so the range
+   * matches exactly those records); scattered offsets go in IN lists.
+   */
   markRecordsResolved(
     sourceId: string,
     records: readonly { partition: number; offset: number }[],
@@ -286,14 +295,17 @@ export class EntryIndex {
     reason: string | null,
     at: string,
   ): void {
-    const byPartition = new Map<number, number[]>();
-    for (const { partition, offset } of records) {
-      const list = byPartition.get(partition) ?? [];
-      list.push(offset);
-      byPartition.set(partition, list);
-    }
+    const { runs, scattered } = offsetRuns(records, MIN_RANGE_RUN);
+    const range = this.statement(
+      `UPDATE dl_entries SET resolved_kind = ?, resolved_at = ?, resolved_reason = ?
+        WHERE source_id = ? AND partition = ? AND "offset" BETWEEN ? AND ?
+          AND resolved_kind IS NULL`,
+    );
     this.db.transaction(() => {
-      for (const [partition, offsets] of byPartition) {
+      for (const run of runs) {
+        range.run(kind, at, reason, sourceId, run.partition, run.first, run.last);
+      }
+      for (const [partition, offsets] of scattered) {
         for (let i = 0; i < offsets.length; i += 500) {
           const slice = offsets.slice(i, i + 500);
           this.statement(

@@ -33,16 +33,26 @@ export interface PlannedStep {
   targetIndex: number;
 }
 
-interface StepRow {
-  step: number;
-  entry_key: string;
-  raw: Buffer | null;
-  payload: Buffer;
-  record_key: Buffer | null;
-  headers_json: string | null;
-  origin: string;
-  target_index: number;
-}
+/**
+ * A step as pending() reads it, in column order (arrays cost less to build
+ * than objects, thousands of times per batch). Kafka plans store the same
+ * bytes as raw and payload: SQLite compares them and hands them over once.
+ */
+type StepRow = [
+  step: number,
+  entryKey: string,
+  rawIfDifferent: Buffer | null,
+  rawIsPayload: 0 | 1,
+  payload: Buffer,
+  recordKey: Buffer | null,
+  headersJson: string | null,
+  origin: string,
+  targetIndex: number,
+];
+
+const PENDING_STEPS = `SELECT step, entry_key, CASE WHEN raw IS payload THEN NULL ELSE raw END, raw IS payload,
+    payload, record_key, headers_json, origin, target_index
+  FROM dl_job_steps WHERE job_id = ? AND step >= ? AND step <= ? ORDER BY step LIMIT ?`;
 
 /**
  * The replay journal in SQLite. The plan (every step with the exact bytes)
@@ -235,26 +245,28 @@ export class ReplayJournal {
     const next = options.after === undefined ? progress.next : options.after + 1;
     if (options.onlySending && sending === null) return [];
     const to = options.onlySending && sending ? sending.last : Number.MAX_SAFE_INTEGER;
-    const rows = this.statement(
-      `SELECT step, entry_key, raw, payload, record_key, headers_json, origin, target_index
-         FROM dl_job_steps WHERE job_id = ? AND step >= ? AND step <= ? ORDER BY step LIMIT ?`,
-    ).all(jobId, next, to, limit) as StepRow[];
-    return rows.map((row) => {
-      const target = plan.targets[row.target_index];
-      if (!target) throw new Error(`step ${row.step} of job ${jobId} names no target`);
-      return {
-        step: row.step,
-        key: row.entry_key,
-        stored: row.raw,
-        payload: row.payload,
-        recordKey: row.record_key,
-        headers: headersFromJson(row.headers_json),
+    const rows = this.rowsStatement(PENDING_STEPS).all(jobId, next, to, limit) as StepRow[];
+    const items = new Array<MoveItem>(rows.length);
+    for (let i = 0; i < rows.length; i += 1) {
+      const [step, key, raw, rawIsPayload, payload, recordKey, headersJson, origin, targetIndex] =
+        rows[i]!;
+      const target = plan.targets[targetIndex];
+      if (!target) throw new Error(`step ${step} of job ${jobId} names no target`);
+      items[i] = {
+        step,
+        key,
+        // The same bytes: one Buffer serves both (nothing writes into them).
+        stored: rawIsPayload === 1 ? payload : raw,
+        payload,
+        recordKey,
+        headers: headersFromJson(headersJson),
         target,
-        replayId: replayIdFor(jobId, row.step),
-        origin: row.origin,
-        resent: sending !== null && row.step >= sending.first && row.step <= sending.last,
+        replayId: replayIdFor(jobId, step),
+        origin,
+        resent: sending !== null && step >= sending.first && step <= sending.last,
       };
-    });
+    }
+    return items;
   }
 
   /**
@@ -305,6 +317,17 @@ export class ReplayJournal {
 
   transaction<T>(fn: () => T): T {
     return this.db.transaction(fn)();
+  }
+
+  /** A statement that returns rows as arrays, prepared once per SQL text. */
+  private rowsStatement(sql: string): Statement {
+    const key = `rows:${sql}`;
+    let prepared = this.statements.get(key);
+    if (!prepared) {
+      prepared = this.db.prepare(sql).raw(true);
+      this.statements.set(key, prepared);
+    }
+    return prepared;
   }
 
   /** How many steps are in each state (for tests and diagnostics). */

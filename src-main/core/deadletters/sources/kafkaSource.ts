@@ -1,4 +1,4 @@
-import type { Kafka, Message, Producer } from 'kafkajs';
+import type { IHeaders, Kafka, Message, Producer } from 'kafkajs';
 import type {
   ConcreteReplayTarget,
   DeadLetterSourceSettings,
@@ -10,6 +10,7 @@ import { readDeadLetterHeaders } from '../kafkaHeaders';
 import { isoOrNull } from '../paths';
 import type { DiscardOutcome, EntrySnapshot, MoveItem, MoveOutcome } from '../source';
 import { IndexedSource, type IndexedSourceDeps } from './indexedSource';
+import { javaCompatiblePartitioner } from './kafkaPartitioner';
 import { chunkByBytes } from './redisSource';
 
 type KafkaSettings = Extract<DeadLetterSourceSettings, { kind: 'kafka' }>;
@@ -172,6 +173,7 @@ export class KafkaTopicSource extends IndexedSource {
       idempotent,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
+      createPartitioner: javaCompatiblePartitioner,
       retry: { retries: idempotent ? 5 : 2, initialRetryTime: 200, maxRetryTime: 3000 },
     });
     await onKafka(() => producer.connect());
@@ -208,11 +210,7 @@ export class KafkaTopicSource extends IndexedSource {
   }
 
   private toMessage(item: MoveItem): Message {
-    return {
-      key: item.recordKey,
-      value: item.payload,
-      headers: Object.fromEntries(groupHeaders(item)),
-    };
+    return { key: item.recordKey, value: item.payload, headers: groupHeaders(item) };
   }
 
   async move(_jobId: string, items: readonly MoveItem[]): Promise<MoveOutcome[]> {
@@ -305,14 +303,17 @@ export class KafkaTopicSource extends IndexedSource {
   }
 }
 
-/** kafkajs takes repeated header names as an array value. */
-function groupHeaders(item: MoveItem): Map<string, Buffer | Buffer[]> {
-  const grouped = new Map<string, Buffer | Buffer[]>();
+/**
+ * kafkajs takes repeated header names as an array value. A null-prototype
+ * object: a header named "__proto__" stays a header like any other.
+ */
+function groupHeaders(item: MoveItem): IHeaders {
+  const grouped = Object.create(null) as Record<string, Buffer | Buffer[]>;
   for (const { name, value } of item.headers) {
-    const existing = grouped.get(name);
-    if (existing === undefined) grouped.set(name, value);
+    const existing = grouped[name];
+    if (existing === undefined) grouped[name] = value;
     else if (Array.isArray(existing)) existing.push(value);
-    else grouped.set(name, [existing, value]);
+    else grouped[name] = [existing, value];
   }
   return grouped;
 }
