@@ -6,6 +6,7 @@ import {
   javaCompatiblePartitioner,
   murmur2,
 } from '../../../src-main/core/deadletters/sources/kafkaPartitioner';
+import { recordOfKey } from '../../../src-main/core/deadletters/sources/kafkaSource';
 
 const require = createRequire(import.meta.url);
 const kafkajsMurmur2 = require('kafkajs/src/producer/partitioners/default/murmur2') as (
@@ -63,5 +64,27 @@ describe('Kafka partitioner', () => {
     expect(picked).not.toContain(2);
     expect(new Set(picked.slice(0, 4))).toEqual(new Set([0, 1, 3, 4]));
     expect(picked.slice(4)).toEqual(picked.slice(0, 4));
+  });
+});
+
+describe('Kafka entry keys', () => {
+  it('reads "<partition>:<offset>" made of digits and nothing else', () => {
+    expect(recordOfKey('3:1234567890123')).toEqual({ partition: 3, offset: 1234567890123 });
+    expect(recordOfKey('0:0')).toEqual({ partition: 0, offset: 0 });
+    for (const bad of [
+      '',
+      ':',
+      '1:',
+      ':1',
+      '1:2:3',
+      ' 1:2',
+      '1:2 ',
+      '-1:2',
+      '1:0x2',
+      'a:1',
+      '1.5:2',
+    ]) {
+      expect(recordOfKey(bad), bad).toBeNull();
+    }
   });
 });

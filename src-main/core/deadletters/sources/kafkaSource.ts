@@ -263,8 +263,8 @@ export class KafkaTopicSource extends IndexedSource {
     const records: { partition: number; offset: number }[] = [];
     items.forEach((item, i) => {
       if (outcomes[i]?.state !== 'delivered') return;
-      const match = /^(\d+):(\d+)$/.exec(item.key);
-      if (match) records.push({ partition: Number(match[1]), offset: Number(match[2]) });
+      const record = recordOfKey(item.key);
+      if (record) records.push(record);
     });
     this.deps.index.markRecordsResolved(
       this.deps.sourceId,
@@ -301,6 +301,21 @@ export class KafkaTopicSource extends IndexedSource {
       await admin.disconnect().catch(() => undefined);
     }
   }
+}
+
+/**
+ * "<partition>:<offset>" (digits only) as numbers; null for anything else.
+ * Called for every replayed record, so it reads characters instead of
+ * running a regular expression.
+ */
+export function recordOfKey(key: string): { partition: number; offset: number } | null {
+  const colon = key.indexOf(':');
+  if (colon <= 0 || colon === key.length - 1) return null;
+  for (let i = 0; i < key.length; i += 1) {
+    const code = key.charCodeAt(i);
+    if (i !== colon && (code < 48 || code > 57)) return null;
+  }
+  return { partition: Number(key.slice(0, colon)), offset: Number(key.slice(colon + 1)) };
 }
 
 /**
