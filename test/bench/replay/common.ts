@@ -1,0 +1,65 @@
+/** What every replay benchmark reports, and the helpers they share. */
+import { spawn } from 'node:child_process';
+import type { ReplayJob } from '../../../src-preload/contract';
+import type { TestCore } from '../../integration/deadletters/harness';
+
+export interface Figure {
+  name: string;
+  entries: number;
+  replayPerSecond: number;
+  baselineName: string;
+  baselinePerSecond: number;
+  goal: number;
+  /** A second reference doing the bare move with the same client library, for context. */
+  reference: { name: string; perSecond: number } | null;
+  notes: string;
+}
+
+export function payload(i: number): string {
+  return JSON.stringify({
+    id: `w-${i}`,
+    key: `doc-${i % 10_000}`,
+    value: { title: `Document ${i}`, price: (i % 1000) / 10, tags: ['a', 'b'] },
+  });
+}
+
+export function rate(entries: number, ms: number): number {
+  return Math.round((entries / ms) * 1000);
+}
+
+export async function timeJob(
+  t: TestCore,
+  request: unknown,
+): Promise<{ planMs: number; moveMs: number; job: ReplayJob }> {
+  const started = Date.now();
+  const job = await t.call('deadletters.replay', request as never);
+  const planned = Date.now();
+  for (;;) {
+    const current = await t.call('deadletters.jobs.get', { jobId: job.id });
+    if (
+      current.status === 'COMPLETED' ||
+      current.status === 'FAILED' ||
+      current.status === 'CANCELLED'
+    ) {
+      if (current.status !== 'COMPLETED')
+        throw new Error(`job ended ${current.status}: ${current.failureReason}`);
+      return { planMs: planned - started, moveMs: Date.now() - planned, job: current };
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+export function runCommand(command: string, args: string[], input?: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) =>
+      code === 0 ? resolve(out) : reject(new Error(`${command} exited ${code}: ${err}`)),
+    );
+    child.stdin.end(input ?? '');
+  });
+}
