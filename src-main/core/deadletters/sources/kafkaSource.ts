@@ -1,4 +1,4 @@
-import type { IHeaders, Kafka, Message, Producer } from 'kafkajs';
+import { Partitioners, type IHeaders, type Kafka, type Message, type Producer } from 'kafkajs';
 import type {
   ConcreteReplayTarget,
   DeadLetterSourceSettings,
@@ -10,7 +10,6 @@ import { readDeadLetterHeaders } from '../kafkaHeaders';
 import { isoOrNull } from '../paths';
 import type { DiscardOutcome, EntrySnapshot, MoveItem, MoveOutcome } from '../source';
 import { IndexedSource, type IndexedSourceDeps } from './indexedSource';
-import { javaCompatiblePartitioner } from './kafkaPartitioner';
 import { chunkByBytes } from './redisSource';
 
 type KafkaSettings = Extract<DeadLetterSourceSettings, { kind: 'kafka' }>;
@@ -105,9 +104,9 @@ export class KafkaTopicSource extends IndexedSource {
   }
 
   protected rowForKey(key: string): IndexRow | null {
-    const match = /^(\d{1,9}):(\d{1,18})$/.exec(key);
-    if (!match) return null;
-    return this.deps.index.byRecord(this.deps.sourceId, Number(match[1]), Number(match[2]));
+    const record = recordOfKey(key);
+    if (!record) return null;
+    return this.deps.index.byRecord(this.deps.sourceId, record.partition, record.offset);
   }
 
   protected snapshotOf(row: IndexRow): EntrySnapshot {
@@ -173,7 +172,7 @@ export class KafkaTopicSource extends IndexedSource {
       idempotent,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
-      createPartitioner: javaCompatiblePartitioner,
+      createPartitioner: Partitioners.DefaultPartitioner,
       retry: { retries: idempotent ? 5 : 2, initialRetryTime: 200, maxRetryTime: 3000 },
     });
     await onKafka(() => producer.connect());
@@ -303,19 +302,10 @@ export class KafkaTopicSource extends IndexedSource {
   }
 }
 
-/**
- * "<partition>:<offset>" (digits only) as numbers; null for anything else.
- * Called for every replayed record, so it reads characters instead of
- * running a regular expression.
- */
+/** An entry key, "<partition>:<offset>" (digits only), as numbers; null for anything else. */
 export function recordOfKey(key: string): { partition: number; offset: number } | null {
-  const colon = key.indexOf(':');
-  if (colon <= 0 || colon === key.length - 1) return null;
-  for (let i = 0; i < key.length; i += 1) {
-    const code = key.charCodeAt(i);
-    if (i !== colon && (code < 48 || code > 57)) return null;
-  }
-  return { partition: Number(key.slice(0, colon)), offset: Number(key.slice(colon + 1)) };
+  const match = /^(\d{1,9}):(\d{1,18})$/.exec(key);
+  return match ? { partition: Number(match[1]), offset: Number(match[2]) } : null;
 }
 
 /**
