@@ -10,6 +10,7 @@ import {
   type AuditVerifyResult,
 } from '../../../src-preload/contract';
 import type { Db } from '../store/database';
+import { StatementCache } from '../store/statementCache';
 import { filterSql, type FilterCondition } from './filterSql';
 import {
   AUDIT_COLUMNS,
@@ -48,12 +49,14 @@ export class AuditLog {
   private readonly insert: Statement;
   private readonly headStatement: Statement;
   private readonly getStatement: Statement;
-  private readonly queryStatements = new Map<string, Statement>();
+  // Filters combine into a bounded number of shapes (2^8); each is prepared once.
+  private readonly queryStatements: StatementCache;
 
   constructor(
     readonly db: Db,
     private readonly options: AuditLogOptions = {},
   ) {
+    this.queryStatements = new StatementCache(db);
     this.insert = db.prepare(
       `INSERT INTO audit_log (${AUDIT_COLUMNS.join(', ')}) VALUES (${AUDIT_COLUMNS.map(() => '?').join(', ')})`,
     );
@@ -134,7 +137,7 @@ export class AuditLog {
    */
   query(filter: AuditFilter, cursor: number | undefined, limit: number): AuditPage {
     const { where, params, conditions } = filterSql(filter);
-    const statement = this.cachedStatement(
+    const statement = this.queryStatements.get(
       `SELECT ${SUMMARY_COLUMNS.join(', ')} FROM audit_log WHERE seq >= ? AND seq < ? AND ${where} ORDER BY seq DESC LIMIT ?`,
     );
     const budget = this.options.queryBudgetMs ?? 150;
@@ -179,14 +182,16 @@ export class AuditLog {
     }
     for (const probe of probes) {
       // A time range is answered from the time index alone; seq is clamped here.
-      const newest = this.cachedStatement(
-        probe.kind === 'time'
-          ? `SELECT max(seq) FROM audit_log WHERE ${probe.sql}`
-          : `SELECT max(seq) FROM audit_log WHERE seq < ? AND ${probe.sql}`,
-      )
+      const newest = this.queryStatements
+        .get(
+          probe.kind === 'time'
+            ? `SELECT max(seq) FROM audit_log WHERE ${probe.sql}`
+            : `SELECT max(seq) FROM audit_log WHERE seq < ? AND ${probe.sql}`,
+        )
         .pluck()
         .get(...(probe.kind === 'time' ? [] : [below]), ...probe.params) as number | null;
-      const oldest = this.cachedStatement(`SELECT min(seq) FROM audit_log WHERE ${probe.sql}`)
+      const oldest = this.queryStatements
+        .get(`SELECT min(seq) FROM audit_log WHERE ${probe.sql}`)
         .pluck()
         .get(...probe.params) as number | null;
       if (newest === null || oldest === null) return null;
@@ -255,7 +260,7 @@ export class AuditLog {
    */
   *pages(filter: AuditFilter, upToSeq: number, pageSize = 2000): Generator<AuditRow[]> {
     const { where, params } = filterSql(filter);
-    const statement = this.cachedStatement(
+    const statement = this.queryStatements.get(
       `SELECT ${AUDIT_COLUMNS.join(', ')} FROM audit_log WHERE seq > ? AND seq <= ? AND ${where} ORDER BY seq LIMIT ?`,
     );
     let after = 0;
@@ -280,15 +285,5 @@ export class AuditLog {
   /** Recomputes the chain over every record (worker threads, see verify.ts). */
   async verify(): Promise<AuditVerifyResult> {
     return verifyChain(this.head(), this.workerDatabase());
-  }
-
-  private cachedStatement(sql: string): Statement {
-    let statement = this.queryStatements.get(sql);
-    if (!statement) {
-      statement = this.db.prepare(sql);
-      // Filters combine into a bounded number of shapes (2^8); cache them all.
-      this.queryStatements.set(sql, statement);
-    }
-    return statement;
   }
 }

@@ -1,6 +1,7 @@
 import type { Statement } from 'better-sqlite3';
 import type { BrowseFilter, ReasonGroup } from '../../../../src-preload/contract';
 import type { Db } from '../../store/database';
+import { StatementCache } from '../../store/statementCache';
 import type { IndexedEntry, IndexListRow, IndexRow } from './entryRows';
 import { whereFor } from './indexFilter';
 import { offsetRuns } from './offsetRuns';
@@ -24,18 +25,14 @@ const LIST_COLUMNS = `id, pos, partition, "offset", record_ts, external_id, erro
  * bytes kept so replay and detail need no extra round trip.
  */
 export class EntryIndex {
-  private readonly statements = new Map<string, Statement>();
+  private readonly statements: StatementCache;
 
-  constructor(private readonly db: Db) {}
+  constructor(private readonly db: Db) {
+    this.statements = new StatementCache(db);
+  }
 
-  /** Prepared once per SQL text. */
   private statement(sql: string): Statement {
-    let prepared = this.statements.get(sql);
-    if (!prepared) {
-      prepared = this.db.prepare(sql);
-      this.statements.set(sql, prepared);
-    }
-    return prepared;
+    return this.statements.get(sql);
   }
 
   insert(sourceId: string, entries: readonly IndexedEntry[]): number[] {

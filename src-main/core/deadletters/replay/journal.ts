@@ -1,6 +1,7 @@
 import type { ConcreteReplayTarget, JobStatus } from '../../../../src-preload/contract';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../../store/database';
+import { StatementCache } from '../../store/statementCache';
 import { headersFromJson, headersToJson } from '../index/kafkaSync';
 import type { RecordHeader } from '../kafkaHeaders';
 import type { MoveItem, MoveOutcome } from '../source';
@@ -60,18 +61,14 @@ const PENDING_STEPS = `SELECT step, entry_key, CASE WHEN raw IS payload THEN NUL
  * step and the job's counters are written in one transaction.
  */
 export class ReplayJournal {
-  private readonly statements = new Map<string, Statement>();
+  private readonly statements: StatementCache;
 
-  constructor(private readonly db: Db) {}
+  constructor(private readonly db: Db) {
+    this.statements = new StatementCache(db);
+  }
 
-  /** Prepared once per SQL text: batches run these thousands of times. */
   private statement(sql: string): Statement {
-    let prepared = this.statements.get(sql);
-    if (!prepared) {
-      prepared = this.db.prepare(sql);
-      this.statements.set(sql, prepared);
-    }
-    return prepared;
+    return this.statements.get(sql);
   }
 
   /** Starts writing a plan; the job is invisible until finishPlan(). */
@@ -245,7 +242,7 @@ export class ReplayJournal {
     const next = options.after === undefined ? progress.next : options.after + 1;
     if (options.onlySending && sending === null) return [];
     const to = options.onlySending && sending ? sending.last : Number.MAX_SAFE_INTEGER;
-    const rows = this.rowsStatement(PENDING_STEPS).all(jobId, next, to, limit) as StepRow[];
+    const rows = this.statements.rows(PENDING_STEPS).all(jobId, next, to, limit) as StepRow[];
     const items = new Array<MoveItem>(rows.length);
     for (let i = 0; i < rows.length; i += 1) {
       const [step, key, raw, rawIsPayload, payload, recordKey, headersJson, origin, targetIndex] =
@@ -317,17 +314,6 @@ export class ReplayJournal {
 
   transaction<T>(fn: () => T): T {
     return this.db.transaction(fn)();
-  }
-
-  /** A statement that returns rows as arrays, prepared once per SQL text. */
-  private rowsStatement(sql: string): Statement {
-    const key = `rows:${sql}`;
-    let prepared = this.statements.get(key);
-    if (!prepared) {
-      prepared = this.db.prepare(sql).raw(true);
-      this.statements.set(key, prepared);
-    }
-    return prepared;
   }
 
   /** How many steps are in each state (for tests and diagnostics). */
