@@ -13,7 +13,13 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AuditLog } from '../../src-main/core/audit/auditLog';
 import { writeCsv, writeJsonl } from '../../src-main/core/audit/export';
-import { AUDIT_COLUMNS, normaliseEntry, type AuditEntry } from '../../src-main/core/audit/record';
+import {
+  AUDIT_COLUMNS,
+  normaliseEntry,
+  rowValues,
+  type AuditEntry,
+  type AuditRow,
+} from '../../src-main/core/audit/record';
 import { openStore } from '../../src-main/core/store/database';
 import { migrations } from '../../src-main/core/store/migrations';
 import type { AuditFilter } from '../../src-preload/contract';
@@ -171,29 +177,14 @@ export async function run(args: string[]): Promise<void> {
     for (let from = 1; from <= appendCount; from += batch) {
       const rows = entries(from, batch).map(normaliseEntry);
       db.transaction(() => {
-        // Bound the way AuditLog binds (a positional array, no object spread) so
-        // the baseline is the cost of the table, not of building its rows.
-        rows.forEach((row, k) => {
-          insertBaseline.run([
-            from + k,
-            row.time,
-            row.os_user,
-            row.display_name,
-            row.host_name,
-            row.environment_id,
-            row.environment_name,
-            row.action,
-            row.targets,
-            row.parameters,
-            row.before_json,
-            row.after_json,
-            row.result,
-            row.error_code,
-            row.reason,
-            row.job_id,
-            zero,
-            zero,
-          ]);
+        // Bound the way AuditLog binds (rowValues, no object spread) so the
+        // baseline is the cost of the table, not of building its rows.
+        rows.forEach((normalised, k) => {
+          const row = normalised as AuditRow;
+          row.seq = from + k;
+          row.prev_hash = zero;
+          row.hash = zero;
+          insertBaseline.run(rowValues(row));
         });
       })();
     }
