@@ -50,31 +50,6 @@ export function createPgPool(url: string, options: PoolOptions = {}): pg.Pool {
   return pool;
 }
 
-/** Runs `fn` inside BEGIN/COMMIT on one pooled client, rolling back on error. */
-export async function inTransaction<T>(
-  pool: pg.Pool,
-  fn: (client: pg.PoolClient) => Promise<T>,
-): Promise<T> {
-  const client = await pool.connect();
-  let broken = false;
-  try {
-    await client.query('BEGIN');
-    const result = await fn(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (error) {
-    try {
-      await client.query('ROLLBACK');
-    } catch {
-      broken = true;
-    }
-    throw error;
-  } finally {
-    // A client whose connection failed must not go back to the pool.
-    client.release(broken);
-  }
-}
-
 /** Runs a MULTI and throws the first per-command error (EXEC reports those as values). */
 export async function execChecked(multi: ChainableCommander): Promise<unknown[]> {
   const replies = await multi.exec();

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type pg from 'pg';
 import { SluiceError, type ConcreteReplayTarget } from '../../../../src-preload/contract';
+import { inTransaction } from '../../connectors/pgTransaction';
 import { OutageError, describeError, isRedisOutage } from '../faults';
 import { qualifiedTable, quoteIdentifier } from '../pgIdentifiers';
 import type { MoveItem, MoveOutcome } from '../source';
@@ -117,70 +118,60 @@ export class PostgresMover {
   ): Promise<void> {
     const sql = await this.deps.sql();
     const pool = await onPostgres(() => this.deps.pool());
-    const client = await onPostgres(() => pool.connect());
-    let broken = false;
-    try {
-      await onPostgres(() => client.query('BEGIN'));
-      const ids = items.map((item) => item.key);
-      const moved = new Set<string>();
-      const redisItems = items.filter((item) => item.target.kind === 'redis-list');
-      const tableItems = items.filter((item) => item.target.kind === 'postgres-table');
-      if (redisItems.length > 0) {
-        // Lock the rows still dead before pushing, so nobody resolves them meanwhile.
-        const params: unknown[] = [redisItems.map((item) => item.key)];
-        const locked = await onPostgres(() =>
-          client.query<{ key: string }>(
-            `SELECT ${sql.id}::text AS key FROM ${sql.table}
-              WHERE ${sql.id} = ANY($1) AND ${sql.pendingCondition(params)} FOR UPDATE`,
-            params,
-          ),
-        );
-        const stillDead = new Set(locked.rows.map((row) => row.key));
-        await this.pushOnce(
-          jobId,
-          redisItems.filter((item) => stillDead.has(item.key)),
-        );
-      }
-      const params: unknown[] = [ids];
-      const resolved = await onPostgres(() =>
-        client.query<{ key: string }>(sql.resolveStatement('replayed', '$1', params), params),
-      );
-      for (const row of resolved.rows) moved.add(row.key);
-      const byTarget = new Map<string, MoveItem[]>();
-      for (const item of tableItems) {
-        if (!moved.has(item.key)) continue;
-        const id = JSON.stringify(item.target);
-        byTarget.set(id, [...(byTarget.get(id) ?? []), item]);
-      }
-      for (const group of byTarget.values()) {
-        const target = group[0]!.target as Extract<
-          ConcreteReplayTarget,
-          { kind: 'postgres-table' }
-        >;
-        const table = await onPostgres(() => this.targetTable(client, target));
-        await onPostgres(() =>
-          client.query(table.sql, [
-            group.map((item) =>
-              table.payloadType === 'bytea' ? item.payload : item.payload.toString('utf8'),
+    const delivered = await onPostgres(() =>
+      inTransaction(pool, async (client) => {
+        const ids = items.map((item) => item.key);
+        const moved = new Set<string>();
+        const redisItems = items.filter((item) => item.target.kind === 'redis-list');
+        const tableItems = items.filter((item) => item.target.kind === 'postgres-table');
+        if (redisItems.length > 0) {
+          // Lock the rows still dead before pushing, so nobody resolves them meanwhile.
+          const params: unknown[] = [redisItems.map((item) => item.key)];
+          const locked = await onPostgres(() =>
+            client.query<{ key: string }>(
+              `SELECT ${sql.id}::text AS key FROM ${sql.table}
+                WHERE ${sql.id} = ANY($1) AND ${sql.pendingCondition(params)} FOR UPDATE`,
+              params,
             ),
-            group.map((item) => item.replayId),
-            group.map((item) => item.origin),
-          ]),
+          );
+          const stillDead = new Set(locked.rows.map((row) => row.key));
+          await this.pushOnce(
+            jobId,
+            redisItems.filter((item) => stillDead.has(item.key)),
+          );
+        }
+        const params: unknown[] = [ids];
+        const resolved = await onPostgres(() =>
+          client.query<{ key: string }>(sql.resolveStatement('replayed', '$1', params), params),
         );
-      }
-      await onPostgres(() => client.query('COMMIT'));
-      for (const item of items) {
-        outcomes.set(item.step, moved.has(item.key) ? { state: 'delivered' } : { state: 'gone' });
-      }
-    } catch (error) {
-      try {
-        await client.query('ROLLBACK');
-      } catch {
-        broken = true;
-      }
-      throw error;
-    } finally {
-      client.release(broken);
+        for (const row of resolved.rows) moved.add(row.key);
+        const byTarget = new Map<string, MoveItem[]>();
+        for (const item of tableItems) {
+          if (!moved.has(item.key)) continue;
+          const id = JSON.stringify(item.target);
+          byTarget.set(id, [...(byTarget.get(id) ?? []), item]);
+        }
+        for (const group of byTarget.values()) {
+          const target = group[0]!.target as Extract<
+            ConcreteReplayTarget,
+            { kind: 'postgres-table' }
+          >;
+          const table = await onPostgres(() => this.targetTable(client, target));
+          await onPostgres(() =>
+            client.query(table.sql, [
+              group.map((item) =>
+                table.payloadType === 'bytea' ? item.payload : item.payload.toString('utf8'),
+              ),
+              group.map((item) => item.replayId),
+              group.map((item) => item.origin),
+            ]),
+          );
+        }
+        return moved;
+      }),
+    );
+    for (const item of items) {
+      outcomes.set(item.step, delivered.has(item.key) ? { state: 'delivered' } : { state: 'gone' });
     }
   }
 
