@@ -1,7 +1,15 @@
 /** The shapes of the dead-letter index: what goes in, and rows as read back. */
 
+import type { EntryFacts } from '../envelope';
+
+/** The facts every store yields, as the index keeps them. */
+type IndexedFacts = Pick<
+  EntryFacts,
+  'externalId' | 'errorClass' | 'reason' | 'origin' | 'firstFailedAt' | 'lastFailedAt' | 'attempts'
+>;
+
 /** What the index keeps of one entry. */
-export interface IndexedEntry {
+export interface IndexedEntry extends IndexedFacts {
   pos: number;
   hash: Buffer;
   raw: Buffer;
@@ -10,13 +18,6 @@ export interface IndexedEntry {
   partition: number | null;
   offset: number | null;
   recordTs: number | null;
-  externalId: string | null;
-  errorClass: string | null;
-  reason: string | null;
-  origin: string | null;
-  firstFailedAt: number | null;
-  lastFailedAt: number | null;
-  attempts: number | null;
   size: number;
   /** Words for the full-text index. */
   searchText: string;
