@@ -63,3 +63,15 @@ export function runCommand(command: string, args: string[], input?: string): Pro
     child.stdin.end(input ?? '');
   });
 }
+
+/** Refreshes the source's local index, then replays every entry; times each part. */
+export async function indexAndReplayAll(
+  t: TestCore,
+  sourceId: string,
+): Promise<{ indexMs: number; planMs: number; moveMs: number; job: ReplayJob }> {
+  const indexStart = Date.now();
+  await t.call('deadletters.refreshIndex', { sourceId });
+  const indexMs = Date.now() - indexStart;
+  const timed = await timeJob(t, { sourceId, selection: { kind: 'filter', filter: {} } });
+  return { indexMs, ...timed };
+}

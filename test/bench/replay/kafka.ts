@@ -2,7 +2,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { startKafka } from '../../../sandbox/servers';
 import { requireOnPath } from '../../../sandbox/servers/lifecycle';
 import { createEnvironment, startCore } from '../../integration/deadletters/harness';
-import { type Figure, payload, rate, timeJob, runCommand } from './common';
+import { type Figure, indexAndReplayAll, payload, rate, runCommand } from './common';
 
 export async function benchKafka(entries: number): Promise<Figure> {
   // The mock cluster keeps about 5 MB per partition: enough partitions for every record.
@@ -47,13 +47,7 @@ export async function benchKafka(entries: number): Promise<Figure> {
       environmentId,
       source: { name: 'sync dlq', settings: { kind: 'kafka', topic: 'job-es-sync.dlq' } },
     });
-    const indexStart = Date.now();
-    await t.call('deadletters.refreshIndex', { sourceId: source.id });
-    const indexMs = Date.now() - indexStart;
-    const { planMs, moveMs, job } = await timeJob(t, {
-      sourceId: source.id,
-      selection: { kind: 'filter', filter: {} },
-    });
+    const { indexMs, planMs, moveMs, job } = await indexAndReplayAll(t, source.id);
     if (job.moved !== entries) throw new Error(`Kafka replay moved ${job.moved} of ${entries}`);
 
     // The bare send with the same client library: kafkajs, acks=all, one request in flight.

@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { startRedis } from '../../../sandbox/servers';
 import { requireOnPath } from '../../../sandbox/servers/lifecycle';
 import { createEnvironment, startCore } from '../../integration/deadletters/harness';
-import { type Figure, payload, rate, timeJob } from './common';
+import { type Figure, indexAndReplayAll, payload, rate } from './common';
 
 export async function benchRedis(entries: number): Promise<Figure> {
   const server = await startRedis();
@@ -34,13 +34,7 @@ export async function benchRedis(entries: number): Promise<Figure> {
       environmentId,
       source: { name: 'writes', settings: { kind: 'redis', key: 'write_queue:dead' } },
     });
-    const indexStart = Date.now();
-    await t.call('deadletters.refreshIndex', { sourceId: source.id });
-    const indexMs = Date.now() - indexStart;
-    const { planMs, moveMs, job } = await timeJob(t, {
-      sourceId: source.id,
-      selection: { kind: 'filter', filter: {} },
-    });
+    const { indexMs, planMs, moveMs, job } = await indexAndReplayAll(t, source.id);
     if (job.moved !== entries || (await redis.llen('write_queue')) !== entries) {
       throw new Error(`Redis replay moved ${job.moved} of ${entries}`);
     }
