@@ -18,7 +18,13 @@ import type { FailureMix } from './loadgen/payloads';
 import { countSyncGap } from './schema/syncGap';
 import { migrate } from './schema/migrate';
 import { PostgresIndexer } from './schema/postgresIndexer';
-import { startKafka, startPostgres, startRedis } from './servers';
+import {
+  MissingBinaryError,
+  startKafka,
+  startMockKafka,
+  startPostgres,
+  startRedis,
+} from './servers';
 import type { KafkaCluster, PostgresServer, RedisServer } from './servers';
 import { BackupPoller } from './sync/backupPoller';
 import { createKafka, Publisher } from './sync/kafka';
@@ -106,6 +112,23 @@ export interface Sandbox {
   stop(): Promise<void>;
 }
 
+/**
+ * Real Apache Kafka where Java and Maven are installed; elsewhere the mock
+ * cluster with a printed warning, so the demo still runs (without group
+ * discovery, offset administration or the idempotent producer).
+ */
+async function startSandboxKafka(logger: Logger): Promise<KafkaCluster> {
+  try {
+    return await startKafka({ brokers: 1 });
+  } catch (error) {
+    if (!(error instanceof MissingBinaryError)) throw error;
+    const warning = `${error.message}; falling back to librdkafka's mock cluster, which is not Kafka`;
+    logger.warn(warning);
+    process.stderr.write(`warning: ${warning}\n`);
+    return startMockKafka({ brokers: 1 });
+  }
+}
+
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const logger = options.logger ?? silentLogger;
   const cleanups: (() => Promise<unknown>)[] = [];
@@ -114,7 +137,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       await cleanup().catch((error: unknown) => logger.warn('sandbox stop step failed', { error }));
     }
   };
-  const started = Promise.allSettled([startPostgres(), startRedis(), startKafka()]);
+  const started = Promise.allSettled([startPostgres(), startRedis(), startSandboxKafka(logger)]);
   const [pgResult, redisResult, kafkaResult] = await started;
   for (const result of [pgResult, redisResult, kafkaResult]) {
     if (result.status === 'fulfilled') cleanups.push(() => result.value.stop());

@@ -16,20 +16,35 @@ const START_TIMEOUT_MS = 15_000;
 const COMMAND_TIMEOUT_MS = 10_000;
 const TOPIC_NAME = /^[A-Za-z0-9._-]{1,249}$/;
 
-export interface KafkaCluster {
-  /** host:port,host:port,... */
-  bootstrap: string;
-  brokers: string[];
-  /** The launcher's pid. */
-  pid: number;
-  createTopic(name: string, partitions: number, replicationFactor?: number): Promise<void>;
-  /** Disconnects the broker (-1: every broker) and refuses new connections (ids start at 1). */
-  brokerDown(brokerId: number): Promise<void>;
-  brokerUp(brokerId: number): Promise<void>;
+/**
+ * librdkafka's mock cluster: a Kafka-protocol server, not Kafka. It lacks
+ * ListGroups, DescribeGroups, offset administration, the idempotent producer
+ * and SASL; it stays for faults that real Kafka cannot be made to show on
+ * demand (response delays, request errors) and as the sandbox's fallback
+ * where Java is missing.
+ */
+export interface MockKafkaCluster extends KafkaCluster {
+  readonly kind: 'mock';
   /** Delays every response of the broker by `ms`. */
   setRtt(brokerId: number, ms: number): Promise<void>;
   /** The next requests with this API key fail with these Kafka error codes, in order. */
   pushRequestErrors(apiKey: number, errorCodes: number[]): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** What every test cluster offers, real or mock. */
+export interface KafkaCluster {
+  readonly kind: 'apache-kafka' | 'mock';
+  /** host:port,host:port,... */
+  bootstrap: string;
+  brokers: string[];
+  /** The first broker's pid (the mock's launcher). */
+  readonly pid: number;
+  createTopic(name: string, partitions: number, replicationFactor?: number): Promise<void>;
+  /** Takes broker `id` down (ids start at 1; -1: every broker). */
+  brokerDown(brokerId: number): Promise<void>;
+  /** Brings it back on the same address. */
+  brokerUp(brokerId: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -105,7 +120,7 @@ class LauncherChannel {
   }
 }
 
-export async function startKafka(opts: StartKafkaOptions = {}): Promise<KafkaCluster> {
+export async function startMockKafka(opts: StartKafkaOptions = {}): Promise<MockKafkaCluster> {
   const brokerCount = opts.brokers ?? 1;
   assertInteger('brokers', brokerCount, 1);
   const binary = await mockBrokerBinary();
@@ -140,7 +155,8 @@ export async function startKafka(opts: StartKafkaOptions = {}): Promise<KafkaClu
       const reason = spawnError ? String(spawnError) : tail.toString();
       throw new ServerStartError(`mock Kafka cluster did not start: ${bootstrap ?? ''} ${reason}`);
     }
-    const cluster: KafkaCluster = {
+    const cluster: MockKafkaCluster = {
+      kind: 'mock',
       bootstrap,
       brokers: bootstrap.split(','),
       pid: child.pid ?? 0,

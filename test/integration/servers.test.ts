@@ -8,7 +8,12 @@ import Redis from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { MissingBinaryError, startKafka, startPostgres, startRedis } from '../../sandbox/servers';
+import {
+  MissingBinaryError,
+  startMockKafka,
+  startPostgres,
+  startRedis,
+} from '../../sandbox/servers';
 import { requireOnPath } from '../../sandbox/servers/lifecycle';
 
 const REPO = resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -132,8 +137,11 @@ describe('sandbox servers', () => {
     expect(processExists(lastPid)).toBe(false);
   });
 
-  it('Kafka cluster takes produce + offsets, and brokerDown/brokerUp break and restore admin calls', async () => {
-    const cluster = await startKafka({ brokers: 1, topics: [{ name: 'preset', partitions: 2 }] });
+  it('mock Kafka cluster (the fallback where Java is missing) takes produce + offsets, and brokerDown/brokerUp break and restore admin calls', async () => {
+    const cluster = await startMockKafka({
+      brokers: 1,
+      topics: [{ name: 'preset', partitions: 2 }],
+    });
     cleanups.push(cluster.stop);
     expect(cluster.brokers).toHaveLength(1);
     expect(cluster.bootstrap).toMatch(/^127\.0\.0\.1:\d+$/);

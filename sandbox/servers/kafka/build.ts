@@ -44,7 +44,7 @@ function compile(output: string): Promise<void> {
 }
 
 /** The first cache directory this process can write to. */
-async function cacheDir(): Promise<string> {
+export async function cacheDir(): Promise<string> {
   for (const dir of CACHE_DIRS) {
     try {
       await mkdir(dir, { recursive: true });
