@@ -35,7 +35,13 @@ export interface ScramUser {
 
 export interface KafkaClusterOptions {
   brokers?: number;
-  topics?: { name: string; partitions: number; replicationFactor?: number }[];
+  /** Topics to create; `config` holds topic-level settings such as max.message.bytes. */
+  topics?: {
+    name: string;
+    partitions: number;
+    replicationFactor?: number;
+    config?: Record<string, string>;
+  }[];
   /** Adds a SASL_PLAINTEXT listener with SCRAM-SHA-512 and these users. */
   scramUsers?: ScramUser[];
   /** Adds an SSL listener whose certificate a throwaway CA signed. */
@@ -53,6 +59,13 @@ export interface ApacheKafkaCluster extends KafkaCluster {
   certificates: TestCertificates | null;
   /** The current pid of node `id` (ids start at 1), null while it is killed. */
   brokerPid(brokerId: number): number | null;
+  /** Creates a topic (with topic-level settings) and waits for its leaders. */
+  createTopic(
+    name: string,
+    partitions: number,
+    replicationFactor?: number,
+    config?: Record<string, string>,
+  ): Promise<void>;
   /** kill -9 of node `id`; -1 kills every node. */
   brokerDown(brokerId: number): Promise<void>;
   /** Starts a killed node again on its ports and data; -1 starts every killed node. */
@@ -280,7 +293,7 @@ export async function startApacheKafka(
       certificates,
       pid: nodes[0]!.child?.pid ?? 0,
       brokerPid: (brokerId) => nodeById(brokerId)[0]!.child?.pid ?? null,
-      createTopic: async (name, partitions, replicationFactor = 1) => {
+      createTopic: async (name, partitions, replicationFactor = 1, config = {}) => {
         if (!TOPIC_NAME.test(name)) throw new RangeError(`invalid topic name "${name}"`);
         assertInteger('partitions', partitions, 1);
         assertInteger('replicationFactor', replicationFactor, 1);
@@ -289,7 +302,17 @@ export async function startApacheKafka(
         try {
           await client.createTopics({
             waitForLeaders: true,
-            topics: [{ topic: name, numPartitions: partitions, replicationFactor }],
+            topics: [
+              {
+                topic: name,
+                numPartitions: partitions,
+                replicationFactor,
+                configEntries: Object.entries(config).map(([key, value]) => ({
+                  name: key,
+                  value,
+                })),
+              },
+            ],
           });
         } finally {
           await client.disconnect();
@@ -323,7 +346,12 @@ export async function startApacheKafka(
       stop,
     };
     for (const topic of opts.topics ?? []) {
-      await cluster.createTopic(topic.name, topic.partitions, topic.replicationFactor);
+      await cluster.createTopic(
+        topic.name,
+        topic.partitions,
+        topic.replicationFactor,
+        topic.config,
+      );
     }
     return cluster;
   } catch (error) {

@@ -58,7 +58,6 @@ const TLS_CODE_PREFIXES = ['ERR_TLS_', 'ERR_SSL_', 'ERR_OSSL_', 'CERT_'];
 /** Kafka protocol error types that mean "who you are is not accepted". */
 const KAFKA_AUTH_TYPES = new Set([
   'SASL_AUTHENTICATION_FAILED',
-  'ILLEGAL_SASL_STATE',
   'UNSUPPORTED_SASL_MECHANISM',
   'CLUSTER_AUTHORIZATION_FAILED',
   'TOPIC_AUTHORIZATION_FAILED',
@@ -269,6 +268,11 @@ function classifyKafka(
     };
   }
   const type = str(error.type);
+  // Apache Kafka answers a SASL handshake on a listener without SASL with
+  // ILLEGAL_SASL_STATE (older brokers and the mock lack the API altogether).
+  if (name === 'KafkaJSProtocolError' && type === 'ILLEGAL_SASL_STATE') {
+    return { cause: 'auth', message: `the broker at ${ctx.target} does not accept SASL logins` };
+  }
   if (name === 'KafkaJSProtocolError' && type && KAFKA_AUTH_TYPES.has(type)) {
     return {
       cause: 'auth',

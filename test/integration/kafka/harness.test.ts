@@ -190,6 +190,14 @@ describe('Apache Kafka harness: three nodes', () => {
     const leaders = await cluster.partitionLeaders('replicated');
     const leader = leaders.get(0)!;
     await cluster.brokerDown(leader);
+    // The controllers fence the killed node after broker.session.timeout.ms and elect a new leader.
+    const deadline = Date.now() + 20_000;
+    let after = await cluster.partitionLeaders('replicated');
+    while (after.get(0) === leader && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 250));
+      after = await cluster.partitionLeaders('replicated');
+    }
+    expect(after.get(0)).not.toBe(leader);
 
     const kafka = client(cluster.brokers, { retry: { retries: 8, initialRetryTime: 200 } });
     const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
@@ -200,8 +208,11 @@ describe('Apache Kafka harness: three nodes', () => {
       messages: [{ value: 'x', partition: 0 }],
     });
     await producer.disconnect();
-    const after = await cluster.partitionLeaders('replicated');
-    expect(after.get(0)).not.toBe(leader);
+    const admin = cluster.admin();
+    await admin.connect();
+    const offsets = await admin.fetchTopicOffsets('replicated');
+    await admin.disconnect();
+    expect(offsets.find((o) => o.partition === 0)?.high).toBe('1');
 
     await cluster.brokerUp(leader);
     expect(await describeCluster(client(cluster.brokers))).toBe(3);
