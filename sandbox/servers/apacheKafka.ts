@@ -161,6 +161,28 @@ async function waitForBroker(
   );
 }
 
+/** Waits until every partition of a new topic has a leader on every broker's metadata. */
+async function waitForLeaders(
+  client: ReturnType<Kafka['admin']>,
+  topic: string,
+  partitions: number,
+): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  let lastError = '';
+  while (Date.now() < deadline) {
+    try {
+      const metadata = await client.fetchTopicMetadata({ topics: [topic] });
+      const led = (metadata.topics[0]?.partitions ?? []).filter((p) => p.leader >= 0);
+      if (led.length === partitions) return;
+      lastError = `${led.length} of ${partitions} partitions have a leader`;
+    } catch (error) {
+      lastError = error instanceof Error ? error.message : String(error);
+    }
+    await sleep(200);
+  }
+  throw new ServerStartError(`topic ${topic} had no leaders after 30 s: ${lastError}`);
+}
+
 /**
  * Starts Apache Kafka 4.x in KRaft mode from the jars Maven resolves: every
  * node is a combined broker and controller in a temp directory with random
@@ -301,7 +323,10 @@ export async function startApacheKafka(
         await client.connect();
         try {
           await client.createTopics({
-            waitForLeaders: true,
+            // kafkajs's own wait gives up on the UNKNOWN_TOPIC_OR_PARTITION a
+            // broker answers until the new topic's metadata reaches it; the
+            // loop below waits for every partition's leader instead.
+            waitForLeaders: false,
             topics: [
               {
                 topic: name,
@@ -314,6 +339,7 @@ export async function startApacheKafka(
               },
             ],
           });
+          await waitForLeaders(client, name, partitions);
         } finally {
           await client.disconnect();
         }

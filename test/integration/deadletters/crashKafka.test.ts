@@ -12,7 +12,7 @@ const temp = makeTempDir('sluice-dl-crash-kafka-');
 beforeAll(async () => {
   cluster = await startKafka({
     topics: [
-      // The mock cluster keeps about 5 MB per partition: spread 100,000 records wide enough.
+      // Twelve partitions, as a busy DLQ topic would have.
       { name: 'job-es-sync.dlq', partitions: 12 },
       { name: 'job-es-sync', partitions: 12 },
     ],
