@@ -4,7 +4,6 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
-import type { SASLOptions } from 'kafkajs';
 import { ServerStartError } from './errors';
 import type { KafkaCluster } from './kafka';
 import { LOG4J2_PROPERTIES, nodeProperties } from './kafka/brokerConfig';
@@ -110,7 +109,8 @@ function runJava(classpath: string, args: string[]): Promise<string> {
   });
 }
 
-function quiet(brokers: string[], extra: { sasl?: SASLOptions } = {}): Kafka {
+/** A kafkajs client for the harness's own admin calls: silent, short timeouts. */
+function quiet(brokers: string[]): Kafka {
   return new Kafka({
     clientId: 'sluice-harness',
     brokers,
@@ -118,7 +118,6 @@ function quiet(brokers: string[], extra: { sasl?: SASLOptions } = {}): Kafka {
     connectionTimeout: 2000,
     requestTimeout: 10_000,
     retry: { retries: 5, initialRetryTime: 200 },
-    ...extra,
   });
 }
 
