@@ -53,9 +53,8 @@ describe('a Kafka replay survives SIGKILL of the process running it', () => {
       environmentId,
       source: { name: 'sync dlq', settings: { kind: 'kafka', topic: 'job-es-sync.dlq' } },
     });
-    expect(await setup.call('deadletters.refreshIndex', { sourceId: source.id })).toMatchObject({
-      state: 'fresh',
-    });
+    const indexed = await setup.call('deadletters.refreshIndex', { sourceId: source.id });
+    expect(indexed, JSON.stringify(indexed)).toMatchObject({ state: 'fresh' });
     await setup.close();
 
     const first = runReplayProcess(temp.dir, 'start', {

@@ -153,7 +153,24 @@ export class KafkaTopicSync {
     try {
       await consumer.connect();
       await consumer.subscribe({ topic, fromBeginning: true });
-      consumer.on(consumer.events.CRASH, (event) => fail(event.payload.error));
+      // kafkajs restarts the consumer itself after a retriable crash (a fresh
+      // KRaft cluster answers the first join with COORDINATOR_NOT_AVAILABLE).
+      consumer.on(consumer.events.CRASH, (event) => {
+        if (!event.payload.restart) fail(event.payload.error);
+      });
+      // seek() needs a joined group: run() can resolve before the first join
+      // succeeded, and a restart after a crash forgets earlier seeks. So every
+      // join seeks each partition to where indexing stands now.
+      consumer.on(consumer.events.GROUP_JOIN, () => {
+        for (const { partition } of watermarks) {
+          const offset = Math.max(next[String(partition)] ?? 0, start.get(partition) ?? 0);
+          try {
+            consumer.seek({ topic, partition, offset: String(offset) });
+          } catch (error) {
+            fail(error);
+          }
+        }
+      });
       await consumer.run({
         autoCommit: false,
         eachBatch: async ({ batch }) => {
@@ -184,9 +201,6 @@ export class KafkaTopicSync {
           if (pending.size === 0) finish();
         },
       });
-      for (const { partition } of watermarks) {
-        consumer.seek({ topic, partition, offset: String(start.get(partition) ?? 0) });
-      }
       await finished;
     } finally {
       clearInterval(idle);
