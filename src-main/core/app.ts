@@ -8,6 +8,9 @@ import { DeadLetterService } from './deadletters/service';
 import { environmentHandlers } from './environments/handlers';
 import { EnvironmentRepository } from './environments/repository';
 import { EnvironmentService } from './environments/service';
+import type { GroupAdminFactory } from './kafkaGroups/groupAdmin';
+import { kafkaGroupHandlers } from './kafkaGroups/handlers';
+import { KafkaGroupService } from './kafkaGroups/service';
 import type { Host } from './host';
 import { monitoringHandlers } from './monitoring/handlers';
 import { MonitoringService } from './monitoring/service';
@@ -34,6 +37,8 @@ export interface CoreOptions {
   nativeBinding?: string;
   /** Folder of the resources shipped with Sluice (default runbooks); default ./resources. */
   resourcesDir?: string;
+  /** How group pages and offset resets reach Kafka; unit tests give an in-memory cluster. */
+  kafkaGroupAdmin?: GroupAdminFactory;
 }
 
 export interface Core {
@@ -111,6 +116,7 @@ export async function createCore(host: Host, options: CoreOptions = {}): Promise
       ...(host.chooseSavePath ? { chooseSavePath: (name) => host.chooseSavePath!(name) } : {}),
     }),
     ...deadLetterHandlers(deadLetters),
+    ...kafkaGroupHandlers(new KafkaGroupService(environments, options.kafkaGroupAdmin)),
   };
   assertHandlersComplete(handlers);
   const dispatch = createDispatcher(

@@ -8,6 +8,7 @@ import { appChannels } from './channels/app';
 import { auditChannels } from './channels/audit';
 import { deadLetterChannels } from './channels/deadletters';
 import { environmentChannels } from './channels/environments';
+import { kafkaGroupChannels } from './channels/kafkaGroups';
 import { monitoringChannels } from './channels/monitoring';
 import { runbookChannels } from './channels/runbooks';
 import type { ChannelSpec } from './define';
@@ -18,6 +19,7 @@ export const channels = {
   ...appChannels,
   ...environmentChannels,
   ...monitoringChannels,
+  ...kafkaGroupChannels,
   ...runbookChannels,
   ...auditChannels,
   ...deadLetterChannels,
@@ -66,6 +68,7 @@ export * from './channels/app';
 export * from './channels/audit';
 export * from './channels/environments';
 export * from './channels/monitoring';
+export * from './channels/kafkaGroups';
 export * from './channels/runbooks';
 export * from './channels/deadletters';
 export type { ChannelSpec } from './define';

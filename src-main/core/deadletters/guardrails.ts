@@ -39,16 +39,28 @@ export function assertBulkConfirmed(
   typedName: string | null,
 ): void {
   if (!confirmationRequired(environment, source, count)) return;
+  assertNameTyped(environment, typedName, `this acts on ${count} entries`, {
+    count,
+    threshold: source.bulkConfirmThreshold,
+  });
+}
+
+/** Refuses unless the operator typed the environment's name (the production guard). */
+export function assertNameTyped(
+  environment: EnvironmentRecord,
+  typedName: string | null,
+  what: string,
+  details: Record<string, unknown> = {},
+): void {
   if (typedName !== null && typedName === environment.name) return;
   throw new SluiceError(
     'DENIED',
-    `this acts on ${count} entries in production environment "${environment.name}": ` +
+    `${what} in production environment "${environment.name}": ` +
       `type the environment's name to confirm`,
     {
       reason: typedName === null ? 'confirmation-required' : 'confirmation-mismatch',
       environmentName: environment.name,
-      count,
-      threshold: source.bulkConfirmThreshold,
+      ...details,
     },
   );
 }

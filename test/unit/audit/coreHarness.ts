@@ -5,6 +5,7 @@ import type { Host } from '../../../src-main/core/host';
 import { silentLogger } from '../../../src-main/core/log/logger';
 import { createEncryptedSecretStore, type SecretCipher } from '../../../src-main/core/secrets';
 import { makeTempDir } from '../../support/tempDir';
+import { MemoryCluster } from '../kafkaGroups/memoryCluster';
 
 /**
  * Linux without a keyring: safeStorage's basic_text backend. Saving a password
@@ -22,6 +23,8 @@ export const TEST_OPERATOR = { osUser: 'ada', hostName: 'test-host' };
 export interface TestCore {
   core: Core;
   dir: string;
+  /** The Kafka that group pages and offset resets of this core see. */
+  kafka: MemoryCluster;
   /** Every audit record, oldest first. */
   records(): AuditRow[];
   cleanup(): Promise<void>;
@@ -42,10 +45,15 @@ export async function startTestCore(
     ...hostOverrides,
   };
   // No default runbooks: the store starts empty.
-  const core = await createCore(host, { resourcesDir: join(temp.dir, 'no-resources') });
+  const kafka = new MemoryCluster();
+  const core = await createCore(host, {
+    resourcesDir: join(temp.dir, 'no-resources'),
+    kafkaGroupAdmin: kafka.factory,
+  });
   return {
     core,
     dir: temp.dir,
+    kafka,
     records: () => core.db.prepare('SELECT * FROM audit_log ORDER BY seq').all() as AuditRow[],
     async cleanup() {
       await core.close();

@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChannelName, ErrorCode } from '../../../src-preload/contract';
 import { deadLetterMutationScenarios } from '../deadletters/auditScenarios';
+import { kafkaGroupMutationScenarios } from '../kafkaGroups/auditScenarios';
 import type { TestCore } from './coreHarness';
 
 export const UNKNOWN_ID = '2b1e5b43-7a55-4a55-9e0c-3a4a1c1f0d55';
@@ -195,4 +196,5 @@ export const mutationScenarios: Record<string, MutationScenario> = {
     failure: async () => ({ input: { id: 'no-such-alert' }, code: 'NOT_FOUND' }),
   },
   ...deadLetterMutationScenarios,
+  ...kafkaGroupMutationScenarios,
 };
