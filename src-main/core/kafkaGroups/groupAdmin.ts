@@ -1,4 +1,4 @@
-import { AssignerProtocol, Kafka } from 'kafkajs';
+import { AssignerProtocol, Kafka, type KafkaConfig } from 'kafkajs';
 import type { GroupMember, GroupState } from '../../../src-preload/contract';
 import { kafkaClientConfig } from '../connectors/kafka';
 import type { KafkaConnectionConfig } from '../connectors/types';
@@ -69,6 +69,18 @@ const MEMBERS_PRESENT = new Set([
   'REBALANCE_IN_PROGRESS',
 ]);
 
+/**
+ * The connection test's settings plus a few quick retries: kafkajs learns the
+ * brokers and leaders from metadata on the first call, and a coordinator that
+ * is loading or moved answers "try again" (each try stays within timeoutMs).
+ */
+function adminConfig(config: KafkaConnectionConfig, timeoutMs: number): KafkaConfig {
+  return {
+    ...kafkaClientConfig(config, timeoutMs),
+    retry: { retries: 4, initialRetryTime: 200, maxRetryTime: 2000 },
+  };
+}
+
 function decodeAssignment(buffer: Buffer | null | undefined): GroupMember['assignment'] {
   if (!buffer || buffer.length === 0) return [];
   try {
@@ -96,7 +108,7 @@ export class GroupAdmin implements GroupAdminPort {
     private readonly config: KafkaConnectionConfig,
     private readonly timeoutMs: number,
   ) {
-    this.kafka = new Kafka(kafkaClientConfig(config, timeoutMs));
+    this.kafka = new Kafka(adminConfig(config, timeoutMs));
     this.admin = this.kafka.admin();
   }
 
@@ -198,10 +210,7 @@ export class GroupAdmin implements GroupAdminPort {
       list.push({ partition: row.partition, offset: String(row.offset) });
       byTopic.set(row.topic, list);
     }
-    const { cluster } = createKafkaCluster(
-      { ...kafkaClientConfig(this.config, this.timeoutMs) },
-      60_000,
-    );
+    const { cluster } = createKafkaCluster(adminConfig(this.config, this.timeoutMs), 60_000);
     try {
       await cluster.connect();
       const coordinator = await cluster.findGroupCoordinator({ groupId });
