@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { requireOnPath } from '../lifecycle';
 
@@ -25,7 +26,8 @@ function openssl(args: string[], cwd: string): Promise<void> {
   });
 }
 
-async function selfSignedCa(dir: string, name: string): Promise<void> {
+/** A self-signed certificate for `/CN=${commonName}` in `dir`: `${file}.key` and `${file}.pem`. */
+async function selfSigned(dir: string, file: string, commonName: string): Promise<void> {
   await openssl(
     [
       'req',
@@ -36,14 +38,38 @@ async function selfSignedCa(dir: string, name: string): Promise<void> {
       '-days',
       '2',
       '-subj',
-      `/CN=${name}`,
+      `/CN=${commonName}`,
       '-keyout',
-      `${name}.key`,
+      `${file}.key`,
       '-out',
-      `${name}.pem`,
+      `${file}.pem`,
     ],
     dir,
   );
+}
+
+async function selfSignedCa(dir: string, name: string): Promise<void> {
+  await selfSigned(dir, name, name);
+}
+
+/**
+ * One self-signed certificate and its key, as PEM, for a TLS server that no
+ * client trusts (a client sees DEPTH_ZERO_SELF_SIGNED_CERT).
+ */
+export async function selfSignedCertificate(
+  commonName = '127.0.0.1',
+): Promise<{ key: string; cert: string }> {
+  const dir = await mkdtemp(join(tmpdir(), 'sluice-cert-'));
+  try {
+    await selfSigned(dir, 'server', commonName);
+    const [key, cert] = await Promise.all([
+      readFile(join(dir, 'server.key'), 'utf8'),
+      readFile(join(dir, 'server.pem'), 'utf8'),
+    ]);
+    return { key, cert };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 /**

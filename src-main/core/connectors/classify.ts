@@ -3,7 +3,7 @@ import type {
   ServiceKind,
 } from '../../../src-preload/contract/channels/environments';
 import { redactText } from '../log/redact';
-import { ClosedBeforeAnswerError, DeadlineExceededError } from './failures';
+import { ClosedBeforeAnswerError, DeadlineExceededError, NotAuthorisedError } from './failures';
 
 /** What the classifier knows about the attempt, for words that name the target. */
 export interface FailureContext {
@@ -55,13 +55,16 @@ const TLS_CODES = new Set([
   'HOSTNAME_MISMATCH',
 ]);
 const TLS_CODE_PREFIXES = ['ERR_TLS_', 'ERR_SSL_', 'ERR_OSSL_', 'CERT_'];
-/** Kafka protocol error types that mean "who you are is not accepted". */
-const KAFKA_AUTH_TYPES = new Set([
-  'SASL_AUTHENTICATION_FAILED',
-  'UNSUPPORTED_SASL_MECHANISM',
-  'CLUSTER_AUTHORIZATION_FAILED',
-  'TOPIC_AUTHORIZATION_FAILED',
-  'GROUP_AUTHORIZATION_FAILED',
+/**
+ * Kafka protocol error types that mean "logged in, but not allowed", with what
+ * the request was refused, completing "is not authorised to ...". The broker
+ * does not say which topic or group: only the kind of resource.
+ */
+const KAFKA_NOT_AUTHORISED = new Map([
+  ['TOPIC_AUTHORIZATION_FAILED', 'describe or use a topic this request names'],
+  ['GROUP_AUTHORIZATION_FAILED', 'use the consumer group this request names'],
+  ['CLUSTER_AUTHORIZATION_FAILED', 'make this cluster-wide request'],
+  ['TRANSACTIONAL_ID_AUTHORIZATION_FAILED', 'use the transactional id this request names'],
 ]);
 const POSTGRES_AUTH_SQLSTATES = new Set(['28P01', '28000']);
 
@@ -76,6 +79,10 @@ const PG_BAD_RESPONSE_TEXT = /^received invalid response/;
 const IOREDIS_TIMEOUT_TEXT = /^Command timed out$/;
 const KAFKAJS_CONNECT_TIMEOUT_TEXT = /^Connection timeout$/;
 const KAFKAJS_CLOSED_TEXT = /^Connection closed by the server$/;
+// What Apache Kafka says when SCRAM or PLAIN credentials do not match; kafkajs
+// puts it in the message of its SASL error.
+const KAFKA_BAD_CREDENTIALS_TEXT = /invalid credentials|invalid username or password/i;
+const KAFKA_SASL_MECHANISM_TEXT = /with SASL mechanism ([A-Z0-9-]+)/;
 
 const SERVER_NAMES: Record<ServiceKind, string> = {
   redis: 'a Redis server',
@@ -118,9 +125,25 @@ function endpoint(error: ErrorLike, ctx: FailureContext): string {
   return ctx.target;
 }
 
+/** "the broker at host:port" for Kafka, where the target may list several; else the target. */
+function server(ctx: FailureContext): string {
+  return ctx.service === 'kafka' ? `the broker at ${ctx.target}` : ctx.target;
+}
+
 function timeoutMessage(ctx: FailureContext): string {
-  const who = ctx.service === 'kafka' ? `the broker at ${ctx.target}` : ctx.target;
-  return `no answer from ${who} within ${seconds(ctx.timeoutMs)}`;
+  return `no answer from ${server(ctx)} within ${seconds(ctx.timeoutMs)}`;
+}
+
+/** Names the principal the server judged: without a login name, the anonymous one. */
+function principal(ctx: FailureContext): string {
+  return ctx.user ? `user ${ctx.user}` : 'the anonymous login (no user name configured)';
+}
+
+function notAuthorised(ctx: FailureContext, operation: string, code?: string): Classification {
+  return {
+    cause: 'auth',
+    message: `${server(ctx)} refused: ${principal(ctx)} is not authorised to ${operation}${code ? ` (${code})` : ''}`,
+  };
 }
 
 function closedMessage(error: ErrorLike, ctx: FailureContext): Classification {
@@ -147,14 +170,16 @@ function isTlsCode(code: string): boolean {
 
 function tlsMessage(code: string, error: ErrorLike, ctx: FailureContext): string {
   const where = endpoint(error, ctx);
-  if (code === 'DEPTH_ZERO_SELF_SIGNED_CERT' || code === 'SELF_SIGNED_CERT_IN_CHAIN') {
+  if (code === 'DEPTH_ZERO_SELF_SIGNED_CERT') {
     return `TLS: the certificate of ${where} is self-signed and not trusted`;
   }
   if (code === 'CERT_HAS_EXPIRED') return `TLS: the certificate of ${where} has expired`;
   if (code === 'ERR_TLS_CERT_ALTNAME_INVALID' || code === 'HOSTNAME_MISMATCH') {
     return `TLS: the certificate of ${where} does not name that host`;
   }
-  if (code.startsWith('UNABLE_TO_')) {
+  // SELF_SIGNED_CERT_IN_CHAIN: the server sent its CA along, and that CA (a
+  // self-signed root) is not one this machine trusts; the certificate itself is not self-signed.
+  if (code.startsWith('UNABLE_TO_') || code === 'SELF_SIGNED_CERT_IN_CHAIN') {
     return `TLS: the certificate of ${where} is signed by an authority this machine does not trust`;
   }
   return `TLS handshake with ${where} failed: ${redactText(str(error.message) ?? code)}`;
@@ -183,6 +208,7 @@ function classifyOne(error: ErrorLike, ctx: FailureContext): Classification | nu
     return { cause: 'timeout', message: timeoutMessage(ctx) };
   }
   if (error instanceof ClosedBeforeAnswerError) return closedMessage(error, ctx);
+  if (error instanceof NotAuthorisedError) return notAuthorised(ctx, error.operation);
 
   const name = str(error.name) ?? '';
   const message = str(error.message) ?? '';
@@ -252,9 +278,14 @@ function classifyKafka(
   ctx: FailureContext,
 ): Classification | null {
   if (name === 'KafkaJSSASLAuthenticationError') {
+    const mechanism = KAFKA_SASL_MECHANISM_TEXT.exec(message)?.[1];
+    // Kafka gives the same answer for an unknown user and a wrong password.
+    const reason = KAFKA_BAD_CREDENTIALS_TEXT.test(message)
+      ? `the broker refused the user name or password${mechanism ? ` (${mechanism})` : ''}`
+      : redactText(message);
     return {
       cause: 'auth',
-      message: `SASL authentication failed${forUser(ctx)} on ${endpoint(error, ctx)}: ${redactText(message)}`,
+      message: `SASL authentication failed${forUser(ctx)} on ${endpoint(error, ctx)}: ${reason}`,
     };
   }
   if (name === 'KafkaJSServerDoesNotSupportApiKey') {
@@ -273,10 +304,27 @@ function classifyKafka(
   if (name === 'KafkaJSProtocolError' && type === 'ILLEGAL_SASL_STATE') {
     return { cause: 'auth', message: `the broker at ${ctx.target} does not accept SASL logins` };
   }
-  if (name === 'KafkaJSProtocolError' && type && KAFKA_AUTH_TYPES.has(type)) {
+  if (name === 'KafkaJSProtocolError' && type === 'SASL_AUTHENTICATION_FAILED') {
     return {
       cause: 'auth',
-      message: `the broker at ${ctx.target} refused${forUser(ctx)}: ${type}`,
+      message: `the broker at ${ctx.target} refused the login${forUser(ctx)} (${type})`,
+    };
+  }
+  if (name === 'KafkaJSProtocolError' && type === 'UNSUPPORTED_SASL_MECHANISM') {
+    return {
+      cause: 'auth',
+      message: `the broker at ${ctx.target} does not offer the configured SASL mechanism (${type})`,
+    };
+  }
+  const refused = type === undefined ? undefined : KAFKA_NOT_AUTHORISED.get(type);
+  if (name === 'KafkaJSProtocolError' && type && refused) return notAuthorised(ctx, refused, type);
+  // kafkajs asks each broker for the group's coordinator and, when all fail,
+  // throws this without their answers: a denied group (GROUP_AUTHORIZATION_FAILED)
+  // and a coordinator still starting look the same from here.
+  if (name === 'KafkaJSGroupCoordinatorNotFound') {
+    return {
+      cause: 'unknown',
+      message: `no broker at ${ctx.target} named a coordinator for the consumer group: either ${principal(ctx)} is not authorised to describe that group, or its coordinator is not available yet`,
     };
   }
   if (name === 'KafkaJSRequestTimeoutError') {

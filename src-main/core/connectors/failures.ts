@@ -28,6 +28,21 @@ export class ClosedBeforeAnswerError extends Error {
 }
 
 /**
+ * The server accepted the login but will not let it do what Sluice needs,
+ * found by a check of Sluice's own rather than by an error the driver threw.
+ * `operation` completes "is not authorised to ...".
+ */
+export class NotAuthorisedError extends Error {
+  readonly operation: string;
+
+  constructor(operation: string) {
+    super(`not authorised to ${operation}`);
+    this.name = 'NotAuthorisedError';
+    this.operation = operation;
+  }
+}
+
+/**
  * Races `work` against a timer. When the timer wins, `onLate` receives the
  * value if the work completes later, so a late connection can still be closed.
  */

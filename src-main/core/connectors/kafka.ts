@@ -1,9 +1,9 @@
 import { Kafka, logLevel } from 'kafkajs';
-import type { Admin, KafkaConfig, SASLOptions } from 'kafkajs';
+import type { AclFilter, Admin, KafkaConfig, SASLOptions } from 'kafkajs';
 import type { ConnectionTestResult } from '../../../src-preload/contract/channels/environments';
 import { classifyConnectionError } from './classify';
 import type { FailureContext } from './classify';
-import { elapsedSince, failureResult, withDeadline } from './failures';
+import { NotAuthorisedError, elapsedSince, failureResult, withDeadline } from './failures';
 import { DEFAULT_CONNECT_TIMEOUT_MS } from './types';
 import type { Connector, ConnectorOptions, KafkaConnectionConfig } from './types';
 
@@ -23,6 +23,26 @@ export function describeClusterVersion(cluster: ClusterDescription): string {
       : `controller ${cluster.controller}`;
   return `${brokers}, ${controller}`;
 }
+
+/** "3 topics visible": how much of the cluster this login may describe. */
+export function describeVisibleTopics(count: number): string {
+  return `${count} topic${count === 1 ? '' : 's'} visible`;
+}
+
+/**
+ * The ACLs on the cluster resource itself: a handful at most, so the answer
+ * stays small however many ACLs the cluster holds. Only the error matters.
+ * The numbers are kafkajs's enum values: kafkajs is CommonJS and Node's ESM
+ * loader (which runs this file under `npm run serve`) does not see its ACL
+ * enums as named exports.
+ */
+const CLUSTER_ACLS: AclFilter = {
+  resourceType: 4, // AclResourceTypes.CLUSTER
+  resourceName: 'kafka-cluster',
+  resourcePatternType: 3, // ResourcePatternTypes.LITERAL
+  operation: 1, // AclOperationTypes.ANY
+  permissionType: 1, // AclPermissionTypes.ANY
+};
 
 function saslOptions(sasl: NonNullable<KafkaConnectionConfig['sasl']>): SASLOptions {
   switch (sasl.mechanism) {
@@ -119,7 +139,7 @@ export class KafkaConnector implements Connector {
     const startedAt = performance.now();
     const reused = this.current !== null;
     try {
-      const { version, rttMs, clusterId } = await withDeadline(
+      const { version, rttMs, clusterId, topics } = await withDeadline(
         this.probe().catch(async (error: unknown) => {
           // A kept admin connection may have been cut since its last use: one
           // fresh connection tells whether the cluster itself is down.
@@ -129,7 +149,13 @@ export class KafkaConnector implements Connector {
         }),
         this.timeoutMs,
       );
-      return { ok: true, service: 'kafka', version, rttMs, details: `cluster id ${clusterId}` };
+      return {
+        ok: true,
+        service: 'kafka',
+        version,
+        rttMs,
+        details: `cluster id ${clusterId}; ${describeVisibleTopics(topics)}`,
+      };
     } catch (error) {
       // Not awaited: a connect still in flight may take until the driver's own
       // timeout to let go, and the caller should not wait for that. close()
@@ -140,17 +166,53 @@ export class KafkaConnector implements Connector {
     }
   }
 
-  /** describeCluster twice: the first pays for connect and handshake, the second is the round trip. */
-  private async probe(): Promise<{ version: string; rttMs: number; clusterId: string }> {
+  /**
+   * describeCluster twice: the first pays for connect and handshake, the
+   * second is the round trip. Then the topics this login may describe, since
+   * Kafka lets every login describe the cluster, ACLs or not.
+   */
+  private async probe(): Promise<{
+    version: string;
+    rttMs: number;
+    clusterId: string;
+    topics: number;
+  }> {
     const admin = await this.admin();
     const cluster = await admin.describeCluster();
     const pingStart = performance.now();
     await admin.describeCluster();
+    const rttMs = elapsedSince(pingStart);
+    const topics = (await admin.listTopics()).length;
+    if (topics === 0) await this.assertTopicsNotHidden(admin);
     return {
       version: describeClusterVersion(cluster),
-      rttMs: elapsedSince(pingStart),
+      rttMs,
       clusterId: cluster.clusterId,
+      topics,
     };
+  }
+
+  /**
+   * No topic in the metadata means either an empty cluster or an authorizer
+   * hiding every topic from this login; a login without ACLs would otherwise
+   * pass the test and then see nothing in any panel. DescribeAcls tells the
+   * two apart: SECURITY_DISABLED (no authorizer) and an answer (a login
+   * trusted to read the cluster's ACLs) are taken to mean nothing is hidden;
+   * CLUSTER_AUTHORIZATION_FAILED means an authorizer judges this login and
+   * lets it see no topic at all.
+   */
+  private async assertTopicsNotHidden(admin: Admin): Promise<void> {
+    try {
+      await admin.describeAcls(CLUSTER_ACLS);
+    } catch (error) {
+      if ((error as { type?: unknown }).type === 'CLUSTER_AUTHORIZATION_FAILED') {
+        throw new NotAuthorisedError(
+          'describe any topic (it logged in, but the broker shows it no topic at all)',
+        );
+      }
+      // SECURITY_DISABLED, a broker without DescribeAcls, a late answer: nothing
+      // says a topic is hidden, and the cluster itself answered.
+    }
   }
 
   async close(): Promise<void> {

@@ -108,7 +108,7 @@ describe('failures name their cause', () => {
   });
 
   it('TLS problems are "tls": an untrusted certificate, or a server without TLS', async () => {
-    const tlsServer = createTlsServer(selfSignedCertificate(), (socket) => {
+    const tlsServer = createTlsServer(await selfSignedCertificate(), (socket) => {
       socket.on('error', () => undefined);
       socket.resume();
     });

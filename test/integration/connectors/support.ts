@@ -3,22 +3,15 @@
  * useConnectorServers() starts its own set on random loopback ports. The
  * server variables are live bindings, filled in before the first test runs.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { AddressInfo, Server, Socket } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, expect } from 'vitest';
 import type { ConnectionTestResult } from '../../../src-preload/contract/channels/environments';
 import type { KafkaConnectionConfig } from '../../../src-main/core/connectors/types';
-import {
-  MissingBinaryError,
-  startKafka,
-  startPostgres,
-  startRedis,
-} from '../../../sandbox/servers';
+import { startKafka, startPostgres, startRedis } from '../../../sandbox/servers';
 import type { KafkaCluster, PostgresServer, RedisServer } from '../../../sandbox/servers';
+// The Kafka harness's openssl helper makes the connector tests' certificates too.
+export { selfSignedCertificate } from '../../../sandbox/servers/kafka/tls';
 
 export const PG_PASSWORD = 'pg-Secret#1/x';
 export const REDIS_PASSWORD = 'redis-Secret@2';
@@ -70,43 +63,6 @@ export function kafkaConfig(brokers: string[], extra: Partial<KafkaConnectionCon
     sasl: null,
     ...extra,
   } satisfies KafkaConnectionConfig;
-}
-
-/** A throwaway self-signed certificate (openssl comes with PostgreSQL's ssl-cert dependency). */
-export function selfSignedCertificate(): { key: string; cert: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'sluice-cert-'));
-  try {
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-days',
-        '1',
-        '-subj',
-        '/CN=127.0.0.1',
-        '-keyout',
-        'key.pem',
-        '-out',
-        'cert.pem',
-      ],
-      { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] },
-    );
-    return {
-      key: readFileSync(join(dir, 'key.pem'), 'utf8'),
-      cert: readFileSync(join(dir, 'cert.pem'), 'utf8'),
-    };
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new MissingBinaryError('openssl', 'openssl');
-    }
-    throw error;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
 }
 
 /** Asserts a failure and that no secret leaked into its message. */

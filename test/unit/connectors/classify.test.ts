@@ -2,6 +2,7 @@ import { ReplyError } from 'ioredis';
 import * as kafkajs from 'kafkajs';
 import {
   KafkaJSConnectionError,
+  KafkaJSGroupCoordinatorNotFound,
   KafkaJSNumberOfRetriesExceeded,
   KafkaJSProtocolError,
   KafkaJSRequestTimeoutError,
@@ -15,6 +16,7 @@ import type { FailureContext } from '../../../src-main/core/connectors/classify'
 import {
   ClosedBeforeAnswerError,
   DeadlineExceededError,
+  NotAuthorisedError,
 } from '../../../src-main/core/connectors/failures';
 
 // kafkajs exports these at run time; its type definitions omit or under-declare them.
@@ -25,6 +27,9 @@ const { KafkaJSConnectionClosedError } = kafkajs as unknown as {
   ) => Error;
 };
 const SaslAuthenticationError = KafkaJSSASLAuthenticationError as unknown as new (
+  message: string,
+) => Error;
+const GroupCoordinatorNotFound = KafkaJSGroupCoordinatorNotFound as unknown as new (
   message: string,
 ) => Error;
 
@@ -163,6 +168,23 @@ describe('classifyConnectionError: network failures', () => {
       { code: 'ERR_SSL_WRONG_VERSION_NUMBER', library: 'SSL routines' },
     );
     expect(classifyConnectionError(wrongVersion, redisCtx).cause).toBe('tls');
+  });
+
+  it('a certificate from a CA that is not trusted says so, not that it is self-signed', () => {
+    // The server sent its private CA along (as Kafka's PEM key store does).
+    const inChain = systemError('self-signed certificate in certificate chain', {
+      code: 'SELF_SIGNED_CERT_IN_CHAIN',
+    });
+    const leafOnly = systemError('unable to verify the first certificate', {
+      code: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+    });
+    for (const error of [inChain, leafOnly]) {
+      expect(classifyConnectionError(error, { ...kafkaCtx, target: '10.0.0.7:9093' })).toEqual({
+        cause: 'tls',
+        message:
+          'TLS: the certificate of 10.0.0.7:9093 is signed by an authority this machine does not trust',
+      });
+    }
   });
 
   it('an unreachable network is reported as such', () => {
@@ -344,10 +366,18 @@ describe('classifyConnectionError: Kafka', () => {
     const sasl = new SaslAuthenticationError(
       'SASL PLAIN authentication failed: Authentication failed during authentication due to invalid credentials with SASL mechanism PLAIN',
     );
-    expect(classifyConnectionError(sasl, kafkaCtx)).toMatchObject({
+    expect(classifyConnectionError(sasl, kafkaCtx)).toEqual({
       cause: 'auth',
-      message: expect.stringMatching(/^SASL authentication failed for user svc-sync on /),
+      message:
+        'SASL authentication failed for user svc-sync on 10.0.0.7:9092, 10.0.0.8:9092: the broker refused the user name or password (PLAIN)',
     });
+    // Any other SASL failure keeps the driver's words.
+    const other = new SaslAuthenticationError(
+      'SASL SCRAM SHA512 authentication failed: nonce mismatch',
+    );
+    expect(classifyConnectionError(other, kafkaCtx).message).toBe(
+      'SASL authentication failed for user svc-sync on 10.0.0.7:9092, 10.0.0.8:9092: SASL SCRAM SHA512 authentication failed: nonce mismatch',
+    );
     const noSasl = new KafkaJSServerDoesNotSupportApiKey(
       'The Kafka server does not support the requested API version',
       { apiKey: 17, apiName: 'SaslHandshake' },
@@ -363,6 +393,63 @@ describe('classifyConnectionError: Kafka', () => {
       retriable: false,
     } as unknown as Error);
     expect(classifyConnectionError(unauthorized, kafkaCtx).cause).toBe('auth');
+  });
+
+  it('authorization failures say who is not authorised to do what, keeping the code', () => {
+    // kafkajs's messages for these types (captured against Apache Kafka 4.1).
+    const refusal = (type: string, code: number, message: string): Error =>
+      new KafkaJSProtocolError({ message, type, code, retriable: false } as unknown as Error);
+    const broker = { ...kafkaCtx, target: '10.0.0.7:9092' };
+    expect(
+      classifyConnectionError(
+        refusal(
+          'TOPIC_AUTHORIZATION_FAILED',
+          29,
+          'Not authorized to access topics: [Topic authorization failed]',
+        ),
+        broker,
+      ),
+    ).toEqual({
+      cause: 'auth',
+      message:
+        'the broker at 10.0.0.7:9092 refused: user svc-sync is not authorised to describe or use a topic this request names (TOPIC_AUTHORIZATION_FAILED)',
+    });
+    expect(
+      classifyConnectionError(
+        refusal(
+          'GROUP_AUTHORIZATION_FAILED',
+          30,
+          'Not authorized to access group: Group authorization failed',
+        ),
+        { ...broker, user: null },
+      ),
+    ).toEqual({
+      cause: 'auth',
+      message:
+        'the broker at 10.0.0.7:9092 refused: the anonymous login (no user name configured) is not authorised to use the consumer group this request names (GROUP_AUTHORIZATION_FAILED)',
+    });
+    expect(
+      classifyConnectionError(
+        refusal('CLUSTER_AUTHORIZATION_FAILED', 31, 'Cluster authorization failed'),
+        broker,
+      ).message,
+    ).toBe(
+      'the broker at 10.0.0.7:9092 refused: user svc-sync is not authorised to make this cluster-wide request (CLUSTER_AUTHORIZATION_FAILED)',
+    );
+    expect(classifyConnectionError(new NotAuthorisedError('describe any topic'), broker)).toEqual({
+      cause: 'auth',
+      message:
+        'the broker at 10.0.0.7:9092 refused: user svc-sync is not authorised to describe any topic',
+    });
+  });
+
+  it('a group coordinator nobody names may be a denied group: the words say both', () => {
+    const error = new GroupCoordinatorNotFound('Failed to find group coordinator');
+    expect(classifyConnectionError(error, kafkaCtx)).toEqual({
+      cause: 'unknown',
+      message:
+        'no broker at 10.0.0.7:9092, 10.0.0.8:9092 named a coordinator for the consumer group: either user svc-sync is not authorised to describe that group, or its coordinator is not available yet',
+    });
   });
 });
 
