@@ -3,7 +3,12 @@ import { classifyConnectionError } from '../../connectors/classify';
 import { scrubSecrets } from '../../connectors/failures';
 import type { KafkaConnectionConfig } from '../../connectors/types';
 import type { PollSource, SourceFailure } from '../poller';
-import { KafkaOffsetsClient, type SentRequest } from './kafkaOffsetsClient';
+import {
+  GroupOffsetsError,
+  KafkaOffsetsClient,
+  type SentRequest,
+  type TopicSelection,
+} from './kafkaOffsetsClient';
 import type { GroupReading, KafkaSample } from './lagTracker';
 
 type KafkaWatch = MonitoringConfig['kafka'];
@@ -30,6 +35,8 @@ export class KafkaSource implements PollSource<KafkaSample> {
   private discovered: string[] = [];
   private discoverySupported: boolean | null = null;
   private discoveredAt = 0;
+  /** Every topic the last poll watched, its groups' committed topics included. */
+  private lastTopics: string[] = [];
   private readonly now: () => number;
 
   constructor(
@@ -58,8 +65,10 @@ export class KafkaSource implements PollSource<KafkaSample> {
     this.requestListeners.push(listener);
   }
 
-  private topicsOf(groupTopics: readonly string[]): string[] {
-    return groupTopics.length > 0 ? [...groupTopics] : [...this.watch.topics];
+  /** A configured group's topics: its own, else the watched ones, else all it committed on. */
+  private topicsOf(groupTopics: readonly string[]): TopicSelection {
+    if (groupTopics.length > 0) return [...groupTopics];
+    return this.watch.topics.length > 0 ? [...this.watch.topics] : 'all';
   }
 
   private async discover(): Promise<void> {
@@ -82,31 +91,54 @@ export class KafkaSource implements PollSource<KafkaSample> {
       topics: this.topicsOf(g.topics),
       origin: 'configuration' as const,
     }));
-    // Metadata first: discovery needs to know the brokers.
-    await this.client.watchTopics([...this.watch.topics, ...configured.flatMap((g) => g.topics)]);
+    const named = new Set<string>(this.watch.topics);
+    for (const group of configured) {
+      if (group.topics !== 'all') for (const topic of group.topics) named.add(topic);
+    }
+    // Metadata first: discovery needs to know the brokers. The topics found
+    // last time are asked again, so metadata is not re-read on every poll.
+    await this.client.watchTopics([...named, ...this.lastTopics]);
     await this.discover();
     const configuredIds = new Set(configured.map((g) => g.groupId));
+    // A discovered group's topics come from its committed offsets (one
+    // batched OffsetFetch per coordinator asks for all of them), checked
+    // against the watched topics where there are any.
     const fromBroker = this.discovered
       .filter((groupId) => !configuredIds.has(groupId))
-      .map((groupId) => ({ groupId, topics: [...this.watch.topics], origin: 'broker' as const }));
+      .map((groupId) => ({ groupId, topics: 'all' as const, origin: 'broker' as const }));
     const groups = [...configured, ...fromBroker];
+    const offsets = await this.client.committedOffsetsOfGroups(groups);
+    const watched = new Set(this.watch.topics);
+    const groupTopics = groups.map((group, index) => {
+      if (group.topics !== 'all') return [...group.topics];
+      const found = [...offsets[index]!.committed.keys()].sort();
+      return group.origin === 'broker' && watched.size > 0
+        ? found.filter((topic) => watched.has(topic))
+        : found;
+    });
 
-    const topics = new Set<string>(this.watch.topics);
-    for (const group of groups) for (const topic of group.topics) topics.add(topic);
-    const missingTopics = await this.client.watchTopics([...topics]);
+    const topics = new Set<string>(named);
+    for (const list of groupTopics) for (const topic of list) topics.add(topic);
+    const missing = await this.client.watchTopics([...topics]);
+    this.lastTopics = [...topics];
+    // Only topics someone named can be reported missing: a group may keep
+    // offsets of a deleted topic until they expire.
+    const missingTopics = missing.filter((topic) => named.has(topic));
 
-    const [logEnd, offsets] = await Promise.all([
-      this.client.logEndOffsets([...topics]),
-      Promise.all(groups.map((group) => this.client.committedOffsets(group.groupId, group.topics))),
-    ]);
+    const logEnd = await this.client.logEndOffsets([...topics]);
     const readings: GroupReading[] = groups.map((group, index) => {
       const result = offsets[index]!;
       return {
         groupId: group.groupId,
         origin: group.origin,
-        topics: group.topics,
+        topics: groupTopics[index]!,
         committed: result.committed,
-        error: result.error === null ? null : this.describeFailure(result.error).message,
+        error:
+          result.error === null
+            ? null
+            : result.error instanceof GroupOffsetsError
+              ? result.error.message
+              : this.describeFailure(result.error).message,
       };
     });
     // Every group failing the same way is the cluster failing, not the groups.

@@ -8,8 +8,9 @@ import type { KafkaConfig } from 'kafkajs';
  * class (the layer the admin client is built on, with the same connection,
  * TLS and SASL handling) can do what is needed: one ListOffsets per broker
  * covering every watched topic at once, and OffsetFetch straight to a cached
- * coordinator. It is not part of the typed public API, so the few members
- * used are typed here, in this one file.
+ * coordinator, and its broker connections carry the batched OffsetFetch and
+ * FindCoordinator that groupOffsetsProtocol.ts encodes. It is not part of the
+ * typed public API, so the few members used are typed here, in this one file.
  */
 
 export interface PartitionOffsetReply {
@@ -23,9 +24,23 @@ export interface OffsetFetchReply {
   errorCode?: number;
 }
 
+/** What kafkajs's Connection.send takes: an encoder for the request, a decoder for its answer. */
+export interface RawProtocolRequest<T> {
+  request: { apiKey: number; apiVersion: number; apiName: string; encode(): Promise<unknown> };
+  response: { decode(raw: Buffer): Promise<unknown>; parse(data: never): Promise<T> };
+  /** kafkajs takes the larger of this and the client's requestTimeout. */
+  requestTimeout?: number;
+}
+
 export interface KafkaBrokerHandle {
   /** ApiVersions of this broker, keyed by API key. */
   versions: Record<string, { minVersion: number; maxVersion: number }> | null;
+  /**
+   * The broker's connections: requests kafkajs cannot encode (see
+   * groupOffsetsProtocol.ts) are sent through them, with the same timeouts,
+   * SASL and throttling as kafkajs's own.
+   */
+  connectionPool: { send<T>(request: RawProtocolRequest<T>): Promise<T> };
   offsetFetch(request: {
     groupId: string;
     topics: { topic: string; partitions: { partition: number }[] }[];
@@ -71,7 +86,7 @@ export interface KafkaClusterHandle {
 
 /** What the instrumentation emitter hands to a listener of network.request. */
 export interface RequestEvent {
-  payload: { apiName: string; apiKey: number; broker: string };
+  payload: { apiName: string; apiKey: number; apiVersion: number; broker: string };
 }
 
 interface InstrumentationEmitter {
