@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { KafkaMessage } from 'kafkajs';
 import { startKafka, type KafkaCluster } from '../../../sandbox/servers';
+import { IDEMPOTENT_DELIVERY } from '../../../src-main/core/deadletters/sources/kafkaSource';
 import { makeTempDir } from '../../support/tempDir';
-import { runReplayProcess } from './childProcess';
+import { runReplayProcess, type ReplayProcess } from './childProcess';
 import { createEnvironment, startCore } from './harness';
 import { header, kafkaClient, produce, readAll } from './kafkaSupport';
 
@@ -18,6 +20,36 @@ beforeAll(async () => {
     ],
   });
 });
+
+/** The producer id of the record batch a message came in (-1: not an idempotent producer). */
+function producerIdOf(message: KafkaMessage): string | null {
+  // kafkajs decodes each record with its batch's header but leaves it out of its types.
+  const context = (message as KafkaMessage & { batchContext?: { producerId?: unknown } })
+    .batchContext;
+  return typeof context?.producerId === 'string' ? context.producerId : null;
+}
+
+/** `work`, or a failure naming what the child process was doing when `ms` ran out. */
+async function within<T>(work: Promise<T>, ms: number, child: ReplayProcess): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new Error(
+            `no progress in ${ms} ms; last job event ${JSON.stringify(child.latest())}; ` +
+              `stderr: ${child.stderr()}`,
+          ),
+        ),
+      ms,
+    );
+  });
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 afterAll(async () => {
   await cluster?.stop();
@@ -57,26 +89,34 @@ describe('a Kafka replay survives SIGKILL of the process running it', () => {
     expect(indexed, JSON.stringify(indexed)).toMatchObject({ state: 'fresh' });
     await setup.close();
 
+    const started = Date.now();
     const first = runReplayProcess(temp.dir, 'start', {
       sourceId: source.id,
       selection: { kind: 'filter', filter: {} },
       ratePerSecond: 25_000,
     });
-    const jobId = await first.jobId;
-    const before = await first.movedAtLeast(30_000);
+    const jobId = await within(first.jobId, 120_000, first);
+    const before = await within(first.movedAtLeast(30_000), 120_000, first);
     first.child.kill('SIGKILL');
     expect((await first.exited).signal).toBe('SIGKILL');
     expect(before.moved).toBeLessThan(TOTAL);
 
+    const firstMs = Date.now() - started;
+    const resumed = Date.now();
     const second = runReplayProcess(temp.dir, 'resume');
-    const done = await second.done;
+    const done = await within(second.done, 120_000, second);
     await second.exited;
+    const resumeMs = Date.now() - resumed;
     expect(done).toMatchObject({ id: jobId, status: 'COMPLETED', moved: TOTAL, failed: 0 });
+    // Real Kafka names a controller broker, so the replay takes the idempotent producer.
+    expect(done.delivery).toBe(IDEMPOTENT_DELIVERY);
 
     const replayed = await readAll(kafka, 'job-es-sync');
     expect(replayed.length).toBeGreaterThanOrEqual(TOTAL);
     const replayIds = new Map<string, Set<string>>();
+    const producerIds = new Set<string>();
     for (const message of replayed) {
+      producerIds.add(producerIdOf(message) ?? 'unknown');
       const origin = header(message, 'x-sluice-origin')!;
       const replayId = header(message, 'x-sluice-replay-id')!;
       expect(replayId.startsWith(`${jobId}:`)).toBe(true);
@@ -88,8 +128,20 @@ describe('a Kafka replay survives SIGKILL of the process running it', () => {
     expect(replayIds.size).toBe(TOTAL);
     expect([...replayIds.values()].every((ids) => ids.size === 1)).toBe(true);
     const duplicates = replayed.length - TOTAL;
+    console.log(
+      `crash (SIGKILL at ${before.moved} moved, ${firstMs} ms in): ${TOTAL} records, ` +
+        `${duplicates} duplicates; resumed run ${resumeMs} ms; producer ids ${[...producerIds].join(',')}`,
+    );
     // Only what was in flight at the kill may come twice.
     expect(duplicates).toBeLessThanOrEqual(1000);
+    // Every record was written with a producer id, i.e. by an idempotent producer (plain
+    // producers write -1), one per process at least: the restarted process cannot reuse the
+    // killed one's, so the brokers cannot drop what it sends again.
+    expect(
+      [...producerIds].every((id) => /^\d+$/.test(id)),
+      [...producerIds].join(','),
+    ).toBe(true);
+    expect(producerIds.size).toBeGreaterThanOrEqual(2);
 
     const check = await startCore(temp.dir);
     const stats = await check.call('deadletters.sources.stats', { environmentId });
