@@ -1,18 +1,25 @@
 /**
- * `npm run bench -- lag [--groups 200] [--partitions 50] [--brokers 3] [--refreshes 10]
- *                       [--soak-minutes 10]`
+ * `npm run bench -- lag [--groups 2000] [--partitions 12] [--brokers 3] [--refreshes 10]
+ *                       [--soak-minutes 10] [--tool-runs 3] [--no-naive] [--mock]`
  *
- * Seeds consumer groups x partitions on the mock Kafka cluster (offsets are
- * committed directly, generation -1, as offset-reset tools do: 200 real group
- * joins would take minutes on this broker), then times one full refresh of the
- * monitor (poll, Burrow evaluation, history write) and counts its broker
- * requests by API. Baselines from the same run: kafkajs's admin client doing
- * the same job group by group (fetchOffsets + fetchTopicOffsets), and
- * `kcat -L` metadata against the same broker. Finally polls one environment
- * (this Kafka cluster plus a Redis queue and a PostgreSQL sync gap) every
- * second for --soak-minutes and reports this process's CPU and memory.
+ * Seeds consumer groups x partitions on a real Apache Kafka cluster (offsets
+ * are committed directly, generation -1, as offset-reset tools do: thousands
+ * of real group joins would take many minutes), then times one full refresh
+ * of the monitor (poll, Burrow evaluation, history write) for groups it
+ * discovers itself, and counts its broker requests by API and version.
+ * Baselines from the same run on the same cluster: Kafka's own
+ * `kafka-consumer-groups.sh --describe --all-groups` (ConsumerGroupCommand,
+ * JVM start included, and its time for one group to show the JVM's share),
+ * kafkajs's admin client doing the same job group by group (fetchOffsets +
+ * fetchTopicOffsets), and `kcat -L`. Finally polls one environment (this
+ * Kafka cluster plus a Redis queue and a PostgreSQL sync gap) every second
+ * for --soak-minutes and reports this process's CPU and memory.
+ *
+ * `--mock` runs on librdkafka's mock cluster instead (200 configured groups x
+ * 50 partitions by default: the mock has no ListGroups and no batched
+ * OffsetFetch, so the monitor falls back to one OffsetFetch per group).
  */
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
@@ -25,13 +32,24 @@ import {
 import { EnvironmentRepository } from '../../src-main/core/environments/repository';
 import { EnvironmentService } from '../../src-main/core/environments/service';
 import { silentLogger } from '../../src-main/core/log/logger';
-import { KafkaOffsetsClient } from '../../src-main/core/monitoring/kafka/kafkaOffsetsClient';
+import {
+  GROUPS_PER_REQUEST,
+  KafkaOffsetsClient,
+} from '../../src-main/core/monitoring/kafka/kafkaOffsetsClient';
 import { MonitoringService } from '../../src-main/core/monitoring/service';
 import { EventBus } from '../../src-main/core/rpc/eventBus';
 import { createFileSecretStore } from '../../src-main/core/secrets';
 import { openStore } from '../../src-main/core/store/database';
 import { migrations } from '../../src-main/core/store/migrations';
-import { MissingBinaryError, startKafka, startPostgres, startRedis } from '../../sandbox/servers';
+import {
+  MissingBinaryError,
+  startKafka,
+  startMockKafka,
+  startPostgres,
+  startRedis,
+  type KafkaCluster,
+} from '../../sandbox/servers';
+import { javaBinary, kafkaClasspath } from '../../sandbox/servers/kafka/classpath';
 import { requireOnPath } from '../../sandbox/servers/lifecycle';
 import { makeTempDir } from '../support/tempDir';
 
@@ -44,15 +62,23 @@ interface Options {
   brokers: number;
   refreshes: number;
   soakMinutes: number;
+  /** Runs of each ConsumerGroupCommand baseline (median printed). */
+  toolRuns: number;
+  naive: boolean;
+  mock: boolean;
 }
 
 function parseArgs(args: string[]): Options {
+  const mock = args.includes('--mock');
   const options: Options = {
-    groups: 200,
-    partitions: 50,
+    groups: mock ? 200 : 2000,
+    partitions: mock ? 50 : 12,
     brokers: 3,
     refreshes: 10,
     soakMinutes: 10,
+    toolRuns: 3,
+    naive: true,
+    mock,
   };
   for (let i = 0; i < args.length; i += 1) {
     const arg = args[i]!;
@@ -67,8 +93,14 @@ function parseArgs(args: string[]): Options {
     else if (arg === '--brokers') options.brokers = value(1);
     else if (arg === '--refreshes') options.refreshes = value(1);
     else if (arg === '--soak-minutes') options.soakMinutes = value(0);
+    else if (arg === '--tool-runs') options.toolRuns = value(1);
+    else if (arg === '--no-naive') options.naive = false;
+    else if (arg === '--mock') continue;
     else throw new Error(`unknown argument ${arg}`);
   }
+  // The mock has no ListGroups: its groups must be configured, and a configuration holds 2,000.
+  if (options.mock && options.groups > 2000)
+    throw new Error('--mock takes at most 2000 groups (they are configured, not discovered)');
   return options;
 }
 
@@ -85,7 +117,17 @@ function countsLine(counts: Map<string, number>): string {
 }
 
 function groupName(index: number): string {
-  return `bench-group-${String(index).padStart(3, '0')}`;
+  return `bench-group-${String(index).padStart(4, '0')}`;
+}
+
+/** Runs `work` over 0..count-1 with at most `limit` in flight. */
+async function eachLimited(count: number, limit: number, work: (i: number) => Promise<void>) {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, count) }, async () => {
+      while (next < count) await work(next++);
+    }),
+  );
 }
 
 async function seed(brokers: string[], options: Options): Promise<void> {
@@ -108,7 +150,8 @@ async function seed(brokers: string[], options: Options): Promise<void> {
     10_000,
   );
   await committer.watchTopics([TOPIC]);
-  for (let g = 0; g < options.groups; g += 1) {
+  // 16 commits in flight: seeding thousands of groups one by one takes minutes.
+  await eachLimited(options.groups, 16, async (g) => {
     await committer.commitOffsets(groupName(g), [
       {
         topic: TOPIC,
@@ -119,7 +162,7 @@ async function seed(brokers: string[], options: Options): Promise<void> {
         })),
       },
     ]);
-  }
+  });
   await committer.disconnect();
 }
 
@@ -173,15 +216,79 @@ function kcatMetadata(bootstrap: string): number | null {
   return performance.now() - started;
 }
 
+/** JVM settings of kafka-run-class.sh, which kafka-consumer-groups.sh runs the tool with. */
+const TOOL_JVM = [
+  '-Xmx256M',
+  '-server',
+  '-XX:+UseG1GC',
+  '-XX:MaxGCPauseMillis=20',
+  '-XX:InitiatingHeapOccupancyPercent=35',
+  '-XX:+ExplicitGCInvokesConcurrent',
+  '-Djava.awt.headless=true',
+];
+
+interface ToolRun {
+  ms: number;
+  /** Partition rows printed, and the sum of their LAG column. */
+  rows: number;
+  lag: number;
+}
+
+/**
+ * `kafka-consumer-groups.sh --bootstrap-server <b> --describe <groups>`: the
+ * same class with the script's JVM settings, wall time from process start
+ * to exit. --timeout is raised from its 5 s default so thousands of groups
+ * are not cut short.
+ */
+async function consumerGroupCommand(bootstrap: string, groupArgs: string[]): Promise<ToolRun> {
+  const classpath = await kafkaClasspath();
+  const started = performance.now();
+  const stdout = await new Promise<string>((resolve, reject) => {
+    execFile(
+      javaBinary(),
+      [
+        ...TOOL_JVM,
+        '-cp',
+        classpath,
+        'org.apache.kafka.tools.consumer.group.ConsumerGroupCommand',
+        '--bootstrap-server',
+        bootstrap,
+        '--describe',
+        ...groupArgs,
+        '--timeout',
+        '120000',
+      ],
+      { timeout: 300_000, maxBuffer: 512 * 1024 * 1024 },
+      (error, out, err) =>
+        error
+          ? reject(new Error(`ConsumerGroupCommand failed: ${err || error.message}`))
+          : resolve(out),
+    );
+  });
+  const ms = performance.now() - started;
+  let rows = 0;
+  let lag = 0;
+  // GROUP TOPIC PARTITION CURRENT-OFFSET LOG-END-OFFSET LAG CONSUMER-ID HOST CLIENT-ID
+  for (const line of stdout.split('\n')) {
+    const fields = line.trim().split(/\s+/);
+    if (fields.length < 6 || !/^\d+$/.test(fields[2]!)) continue;
+    rows += 1;
+    if (/^\d+$/.test(fields[5]!)) lag += Number(fields[5]);
+  }
+  return { ms, rows, lag };
+}
+
 export async function run(args: string[]): Promise<void> {
   const options = parseArgs(args);
   console.log(
-    `lag bench: ${options.groups} groups x ${options.partitions} partitions on ${options.brokers} mock brokers`,
+    `lag bench: ${options.groups} groups x ${options.partitions} partitions on ${options.brokers} ${options.mock ? 'librdkafka mock brokers' : 'Apache Kafka 4.1 nodes (KRaft)'}`,
   );
-  const cluster = await startKafka({
-    brokers: options.brokers,
-    topics: [{ name: TOPIC, partitions: options.partitions }],
-  });
+  const topics = [{ name: TOPIC, partitions: options.partitions }];
+  let t = performance.now();
+  const cluster: KafkaCluster = options.mock
+    ? await startMockKafka({ brokers: options.brokers, topics })
+    : await startKafka({ brokers: options.brokers, topics });
+  console.log(`cluster started (${ms(performance.now() - t)})`);
   const temp = makeTempDir('sluice-bench-lag-');
   const db = openStore({ file: join(temp.dir, 'sluice.db'), migrations });
   const events = new EventBus(silentLogger);
@@ -201,10 +308,10 @@ export async function run(args: string[]): Promise<void> {
   let redisServer: Awaited<ReturnType<typeof startRedis>> | null = null;
   let postgres: Awaited<ReturnType<typeof startPostgres>> | null = null;
   try {
-    let t = performance.now();
+    t = performance.now();
     await seed(cluster.brokers, options);
     console.log(
-      `seeded: ${MESSAGES_PER_PARTITION} messages per partition, offsets committed for every group (${ms(performance.now() - t)})`,
+      `seeded: ${MESSAGES_PER_PARTITION} messages per partition, offsets committed for ${options.groups} groups x ${options.partitions} partitions (${ms(performance.now() - t)})`,
     );
     await monitoring.start();
 
@@ -216,52 +323,72 @@ export async function run(args: string[]): Promise<void> {
       }),
       true,
     );
+    // Real Kafka: every group is discovered (ListGroups), none configured.
+    // The mock has no ListGroups: its groups are configured.
     const kafkaConfig: MonitoringConfigInput['kafka'] = {
       topics: [TOPIC],
-      groups: Array.from({ length: options.groups }, (_, g) => ({ groupId: groupName(g) })),
+      groups: options.mock
+        ? Array.from({ length: options.groups }, (_, g) => ({ groupId: groupName(g) }))
+        : [],
     };
     await monitoring.saveConfig(
       environment.id,
       monitoringConfigSchema.parse({
         pollIntervalMs: 600_000,
-        timeoutMs: 10_000,
+        timeoutMs: 30_000,
         kafka: kafkaConfig,
       }),
     );
     const monitor = monitoring.monitor(environment.id)!;
     const counts = new Map<string, number>();
-    monitor.kafkaSource!.onRequest(({ apiName, apiKey }) => {
-      const name = `${apiName}(${apiKey})`;
+    const offsetFetchPerBroker = new Map<string, number>();
+    monitor.kafkaSource!.onRequest(({ apiName, apiKey, apiVersion, broker }) => {
+      const name = `${apiName}(${apiKey})v${apiVersion}`;
       counts.set(name, (counts.get(name) ?? 0) + 1);
+      if (apiName === 'OffsetFetch')
+        offsetFetchPerBroker.set(broker, (offsetFetchPerBroker.get(broker) ?? 0) + 1);
     });
     t = performance.now();
     await monitor.pollAll();
     console.log(
-      `warm-up refresh (connect, metadata, ${options.groups} coordinator look-ups): ${ms(performance.now() - t)}; ${countsLine(counts)}`,
+      `warm-up refresh (connect, metadata, group discovery, coordinator look-ups): ${ms(performance.now() - t)}; ${countsLine(counts)}`,
     );
 
     const times: number[] = [];
     const perRefresh: string[] = [];
     for (let i = 0; i < options.refreshes; i += 1) {
       counts.clear();
+      offsetFetchPerBroker.clear();
       t = performance.now();
       await monitor.pollAll();
       times.push(performance.now() - t);
       perRefresh.push(countsLine(counts));
     }
     const snapshot = monitoring.snapshot(environment.id);
+    const health = snapshot.sources.find((s) => s.source === 'kafka')!;
+    if (health.state !== 'up')
+      throw new Error(`the Kafka source is ${health.state}: ${health.message}`);
     const groups = snapshot.kafka?.groups ?? [];
     const partitions = monitoring.partitions(environment.id).length;
     const totalLag = groups.reduce((sum, g) => sum + g.totalLag, 0);
-    const listOffsets = [...counts.entries()].find(([k]) => k.startsWith('ListOffsets'))?.[1] ?? 0;
-    const offsetFetch = [...counts.entries()].find(([k]) => k.startsWith('OffsetFetch'))?.[1] ?? 0;
-    const otherRequests = [...counts.entries()].filter(
-      ([k]) => !k.startsWith('ListOffsets') && !k.startsWith('OffsetFetch'),
+    const sum = (prefix: string) =>
+      [...counts.entries()].filter(([k]) => k.startsWith(prefix)).reduce((a, [, n]) => a + n, 0);
+    const listOffsets = sum('ListOffsets');
+    const offsetFetch = sum('OffsetFetch');
+    const otherRequests = [...counts.keys()].filter(
+      (k) => !k.startsWith('ListOffsets') && !k.startsWith('OffsetFetch'),
     );
+    const batched = [...counts.keys()].some((k) => k.startsWith('OffsetFetch(9)v8'));
+    // Batched: each coordinator gets ceil(its groups / chunk) requests, at most
+    // ceil(groups / chunk) + (coordinators - 1) in all. Per group otherwise.
+    const offsetFetchBudget = batched
+      ? Math.ceil(options.groups / GROUPS_PER_REQUEST) + options.brokers - 1
+      : options.groups;
     const budgetMet =
       listOffsets <= options.brokers &&
-      offsetFetch === options.groups &&
-      otherRequests.length === 0;
+      offsetFetch <= offsetFetchBudget &&
+      otherRequests.length === 0 &&
+      groups.length === options.groups;
     console.log('');
     console.log(
       `one full refresh (poll + Burrow evaluation of ${partitions} group partitions + history write):`,
@@ -270,23 +397,50 @@ export async function run(args: string[]): Promise<void> {
       `  time: median ${ms(median(times))}, min ${ms(Math.min(...times))}, max ${ms(Math.max(...times))} over ${times.length} refreshes`,
     );
     console.log(
+      `  of which the Kafka poll (requests and decoding, last refresh): ${ms(health.lastDurationMs ?? 0)}`,
+    );
+    console.log(
       `  requests: ${perRefresh.at(-1)} (every refresh: ${new Set(perRefresh).size === 1 ? 'the same' : perRefresh.join(' | ')})`,
     );
     console.log(
-      `  budget (<= 1 ListOffsets per broker = ${options.brokers}, 1 OffsetFetch per group = ${options.groups}): ${budgetMet ? 'met' : 'NOT met'}`,
+      `  OffsetFetch per coordinator: ${[...offsetFetchPerBroker.values()].join(' / ')} (${batched ? `batched, ${GROUPS_PER_REQUEST} groups per request` : 'one per group: the broker lacks OffsetFetch v8'})`,
+    );
+    console.log(
+      `  budget (<= 1 ListOffsets per broker = ${options.brokers}, OffsetFetch <= ${offsetFetchBudget}, nothing else, all ${options.groups} groups seen): ${budgetMet ? 'met' : 'NOT met'}`,
     );
     console.log(
       `  goal (<= 1000 ms): ${Math.max(...times) <= 1000 ? 'met' : 'NOT met'}; groups ${groups.length}, total lag ${totalLag}, statuses ${[...new Set(groups.map((g) => g.status))].join('/')}`,
     );
 
-    const naive = await naiveRefresh(cluster.brokers, options);
-    console.log('');
-    console.log('baseline, kafkajs admin group by group (fetchOffsets + fetchTopicOffsets):');
-    console.log(
-      `  time: ${ms(naive.elapsed)}; requests: ${countsLine(naive.counts)}; total lag ${naive.lag}`,
-    );
-    if (naive.lag !== totalLag)
-      console.log(`  (lag differs from the monitor's: ${naive.lag} vs ${totalLag})`);
+    if (!options.mock) {
+      console.log('');
+      console.log(
+        'baseline, kafka-consumer-groups.sh --describe (ConsumerGroupCommand, Kafka 4.1, JVM start included):',
+      );
+      const all: ToolRun[] = [];
+      for (let i = 0; i < options.toolRuns; i += 1)
+        all.push(await consumerGroupCommand(cluster.bootstrap, ['--all-groups']));
+      const one: ToolRun[] = [];
+      for (let i = 0; i < options.toolRuns; i += 1)
+        one.push(await consumerGroupCommand(cluster.bootstrap, ['--group', groupName(0)]));
+      const line = (runs: ToolRun[]) =>
+        `median ${ms(median(runs.map((r) => r.ms)))} (runs: ${runs.map((r) => ms(r.ms)).join(', ')}); ${runs[0]!.rows} partition rows, total lag ${runs[0]!.lag}`;
+      console.log(`  --all-groups: ${line(all)}`);
+      console.log(`  --group ${groupName(0)} (JVM start + one group): ${line(one)}`);
+      if (all[0]!.lag !== totalLag)
+        console.log(`  (lag differs from the monitor's: ${all[0]!.lag} vs ${totalLag})`);
+    }
+
+    if (options.naive) {
+      const naive = await naiveRefresh(cluster.brokers, options);
+      console.log('');
+      console.log('baseline, kafkajs admin group by group (fetchOffsets + fetchTopicOffsets):');
+      console.log(
+        `  time: ${ms(naive.elapsed)}; requests: ${countsLine(naive.counts)}; total lag ${naive.lag}`,
+      );
+      if (naive.lag !== totalLag)
+        console.log(`  (lag differs from the monitor's: ${naive.lag} vs ${totalLag})`);
+    }
     const kcat = kcatMetadata(cluster.bootstrap);
     if (kcat !== null)
       console.log(`baseline, kcat -L (process start + one metadata round trip): ${ms(kcat)}`);
