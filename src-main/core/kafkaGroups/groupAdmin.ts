@@ -2,7 +2,7 @@ import { AssignerProtocol, Kafka, type KafkaConfig } from 'kafkajs';
 import type { GroupMember, GroupState } from '../../../src-preload/contract';
 import { kafkaClientConfig } from '../connectors/kafka';
 import type { KafkaConnectionConfig } from '../connectors/types';
-import { createKafkaCluster } from '../monitoring/kafka/kafkajsCluster';
+import { createKafkaCluster, type CreatedCluster } from '../monitoring/kafka/kafkajsCluster';
 import type { PartitionPosition } from './resetPlan';
 
 const GROUP_STATES: ReadonlySet<string> = new Set([
@@ -27,6 +27,25 @@ export interface TopicWatermarks {
   high: number;
 }
 
+/** One topic of the cluster as Metadata for all topics reports it. */
+export interface TopicListing {
+  name: string;
+  partitions: number;
+  internal: boolean;
+}
+
+/** One group as ListGroups reports it. */
+export interface GroupListing {
+  groupId: string;
+  protocolType: string;
+}
+
+/** One request sent to a broker (for request budgets in tests). */
+export interface SentRequest {
+  apiName: string;
+  broker: string;
+}
+
 /** What the group service needs from the cluster (GroupAdmin is the real one). */
 export interface GroupAdminPort {
   connect(): Promise<void>;
@@ -43,6 +62,16 @@ export interface GroupAdminPort {
     groupId: string,
     rows: readonly { topic: string; partition: number; offset: number }[],
   ): Promise<void>;
+  /** Every topic with its partition count (Metadata for all topics). */
+  listTopics(): Promise<TopicListing[]>;
+  /**
+   * Records held per topic (high − low watermark summed over its partitions),
+   * null for a topic with a partition that has no leader. ListOffsets batched
+   * per leader broker: two requests per broker however many topics.
+   */
+  topicRecords(topics: readonly string[]): Promise<Map<string, number | null>>;
+  /** Groups known to the cluster (ListGroups on every broker). */
+  listGroups(): Promise<GroupListing[]>;
   close(): Promise<void>;
 }
 
@@ -68,6 +97,28 @@ const MEMBERS_PRESENT = new Set([
   'ILLEGAL_GENERATION',
   'REBALANCE_IN_PROGRESS',
 ]);
+
+/**
+ * Metadata for all topics as kafkajs decodes it (v1 and later). The typed
+ * handle in kafkajsCluster.ts declares only the fields the monitor reads.
+ */
+interface FullMetadata {
+  topicMetadata: {
+    topic: string;
+    topicErrorCode: number;
+    isInternal?: boolean;
+    partitionMetadata: { partitionId: number; leader: number }[];
+  }[];
+}
+
+/**
+ * Kafka flags __consumer_offsets and __transaction_state as internal; the
+ * double underscore is the convention its other own topics follow too
+ * (__share_group_state, Connect's and Streams' defaults do not use it).
+ */
+function isInternalTopic(name: string, flagged: boolean | undefined): boolean {
+  return flagged === true || name.startsWith('__');
+}
 
 /**
  * The connection test's settings plus a few quick retries: kafkajs learns the
@@ -104,12 +155,22 @@ export class GroupAdmin implements GroupAdminPort {
   private readonly kafka: Kafka;
   private readonly admin: ReturnType<Kafka['admin']>;
 
+  /** The Cluster the catalog's batched requests go through, made on first use. */
+  private catalogCluster: CreatedCluster | null = null;
+
   constructor(
     private readonly config: KafkaConnectionConfig,
     private readonly timeoutMs: number,
+    /** Sees every request the catalog sends (its Cluster and the admin client). */
+    private readonly onRequest?: (request: SentRequest) => void,
   ) {
     this.kafka = new Kafka(adminConfig(config, timeoutMs));
     this.admin = this.kafka.admin();
+    if (onRequest) {
+      this.admin.on(this.admin.events.REQUEST, (event) =>
+        onRequest({ apiName: event.payload.apiName, broker: event.payload.broker }),
+      );
+    }
   }
 
   async connect(): Promise<void> {
@@ -241,7 +302,99 @@ export class GroupAdmin implements GroupAdminPort {
     }
   }
 
+  private catalogConnected: Promise<void> | null = null;
+
+  private async catalogClusterHandle() {
+    if (!this.catalogCluster) {
+      const created = createKafkaCluster(adminConfig(this.config, this.timeoutMs), 60_000);
+      const listener = this.onRequest;
+      if (listener) {
+        created.onRequest((event) => listener({ apiName: event.apiName, broker: event.broker }));
+      }
+      this.catalogCluster = created;
+      this.catalogConnected = created.cluster.connect();
+    }
+    await this.catalogConnected;
+    return this.catalogCluster.cluster;
+  }
+
+  async listTopics(): Promise<TopicListing[]> {
+    const cluster = await this.catalogClusterHandle();
+    // An empty list asks for every topic; the Cluster never asks a broker to create one.
+    const reply = (await cluster.metadata({ topics: [] })) as unknown as FullMetadata;
+    return reply.topicMetadata
+      .filter((t) => t.topicErrorCode === 0)
+      .map((t) => ({
+        name: t.topic,
+        partitions: t.partitionMetadata.length,
+        internal: isInternalTopic(t.topic, t.isInternal),
+      }));
+  }
+
+  /**
+   * kafkajs's Cluster.fetchTopicsOffset groups the partitions of all topics
+   * by leader and sends one ListOffsets per broker; called once for the log
+   * starts and once for the log ends. (admin.fetchTopicOffsets would send two
+   * per topic: hundreds of topics, hundreds of requests.)
+   */
+  async topicRecords(topics: readonly string[]): Promise<Map<string, number | null>> {
+    const result = new Map<string, number | null>();
+    if (topics.length === 0) return result;
+    const cluster = await this.catalogClusterHandle();
+    try {
+      await cluster.addMultipleTargetTopics([...topics]);
+    } catch (error) {
+      if ((error as { type?: unknown }).type !== 'UNKNOWN_TOPIC_OR_PARTITION') throw error;
+      // Not the operator's topic name: one listed a moment ago is gone.
+      throw new Error('a topic was deleted while the topics were being listed; refresh the list');
+    }
+    const request: { topic: string; partitions: { partition: number }[] }[] = [];
+    for (const topic of topics) {
+      const partitions = cluster.findTopicPartitionMetadata(topic);
+      // A partition without a leader cannot be asked; a short count would mislead.
+      if (partitions.length === 0 || partitions.some((p) => p.leader < 0)) {
+        result.set(topic, null);
+        continue;
+      }
+      request.push({ topic, partitions: partitions.map((p) => ({ partition: p.partitionId })) });
+    }
+    if (request.length === 0) return result;
+    // One after the other: a broker sees at most one of these large requests at a time.
+    const starts = await cluster.fetchTopicsOffset(
+      request.map((r) => ({ ...r, fromBeginning: true })),
+    );
+    const ends = await cluster.fetchTopicsOffset(
+      request.map((r) => ({ ...r, fromBeginning: false })),
+    );
+    const low = new Map<string, number>();
+    for (const { topic, partitions } of starts) {
+      for (const { partition, offset } of partitions)
+        low.set(`${topic}/${partition}`, Number(offset));
+    }
+    const sums = new Map<string, number>();
+    for (const { topic, partitions } of ends) {
+      let sum = sums.get(topic) ?? 0;
+      for (const { partition, offset } of partitions) {
+        sum += Math.max(0, Number(offset) - (low.get(`${topic}/${partition}`) ?? 0));
+      }
+      sums.set(topic, sum);
+    }
+    for (const { topic } of request) result.set(topic, sums.get(topic) ?? 0);
+    return result;
+  }
+
+  /** kafkajs's listGroups sends ListGroups to every broker and merges the answers. */
+  async listGroups(): Promise<GroupListing[]> {
+    const { groups } = await this.admin.listGroups();
+    const seen = new Map<string, GroupListing>();
+    for (const group of groups) {
+      seen.set(group.groupId, { groupId: group.groupId, protocolType: group.protocolType });
+    }
+    return [...seen.values()];
+  }
+
   async close(): Promise<void> {
     await this.admin.disconnect().catch(() => undefined);
+    await this.catalogCluster?.cluster.disconnect().catch(() => undefined);
   }
 }

@@ -1,7 +1,9 @@
 import {
+  KAFKA_CATALOG_LIMIT,
   SluiceError,
   type ErrorCode,
   type GroupDescription,
+  type KafkaCatalog,
   type GroupMember,
   type OffsetResetPreview,
   type OffsetResetResult,
@@ -26,6 +28,13 @@ import { planReset, type PartitionPosition, type ResetPlan } from './resetPlan';
 
 /** Each admin call is bounded; an operator waits for the answer. */
 const KAFKA_TIMEOUT_MS = 10_000;
+
+/**
+ * The whole catalog (metadata, two ListOffsets per broker, ListGroups per
+ * broker, with the admin's retries) is bounded too: a picker that waits
+ * longer than this is worse than a plain text field.
+ */
+const CATALOG_DEADLINE_MS = 20_000;
 
 export interface ResetRequest {
   environmentId: string;
@@ -175,6 +184,58 @@ export class KafkaGroupService {
         }
       }
       return { ...group, offsets, describedAt: new Date().toISOString() };
+    });
+  }
+
+  /**
+   * The cluster's topics (partition counts, records held, internal or not)
+   * and groups, for the pickers of the source and monitoring forms. User
+   * topics come first so Kafka's own never take the places of theirs; each
+   * list is cut at KAFKA_CATALOG_LIMIT and says so, and sizes are asked only
+   * for the topics listed.
+   */
+  async catalog(environmentId: string): Promise<KafkaCatalog> {
+    const { environment, config } = await this.connection(environmentId);
+    const what = `listing the topics and groups of "${environment.name}"`;
+    return this.withAdmin(config, what, async (admin) => {
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<never>((_resolve, reject) => {
+        timer = setTimeout(
+          () =>
+            reject(
+              new SluiceError(
+                'TIMEOUT',
+                `${what}: the cluster did not answer within ${CATALOG_DEADLINE_MS / 1000} s`,
+                { cause: 'timeout' },
+              ),
+            ),
+          CATALOG_DEADLINE_MS,
+        );
+      });
+      const list = async (): Promise<KafkaCatalog> => {
+        const [topics, groups] = await Promise.all([admin.listTopics(), admin.listGroups()]);
+        const ordered = [...topics].sort(
+          (a, b) => Number(a.internal) - Number(b.internal) || a.name.localeCompare(b.name),
+        );
+        const listed = ordered.slice(0, KAFKA_CATALOG_LIMIT);
+        const records = await admin.topicRecords(listed.map((t) => t.name));
+        const orderedGroups = [...groups].sort((a, b) => a.groupId.localeCompare(b.groupId));
+        return {
+          topics: listed.map((t) => ({ ...t, records: records.get(t.name) ?? null })),
+          groups: orderedGroups.slice(0, KAFKA_CATALOG_LIMIT),
+          totals: { topics: topics.length, groups: groups.length },
+          truncated: {
+            topics: topics.length > KAFKA_CATALOG_LIMIT,
+            groups: groups.length > KAFKA_CATALOG_LIMIT,
+          },
+          listedAt: new Date().toISOString(),
+        };
+      };
+      try {
+        return await Promise.race([list(), deadline]);
+      } finally {
+        clearTimeout(timer);
+      }
     });
   }
 

@@ -135,6 +135,42 @@ export const offsetResetResultSchema = z.object({
 });
 export type OffsetResetResult = z.infer<typeof offsetResetResultSchema>;
 
+/** The most topics, and the most groups, one catalog lists (the rest are counted). */
+export const KAFKA_CATALOG_LIMIT = 5_000;
+
+export const kafkaCatalogTopicSchema = z.object({
+  name: z.string(),
+  partitions: z.number().int(),
+  /**
+   * Records held: the sum over partitions of high − low watermark. Null when
+   * a partition has no leader to ask (offline), rather than a short count.
+   */
+  records: z.number().int().nullable(),
+  /** Kafka's own topics (__consumer_offsets, __transaction_state, …). */
+  internal: z.boolean(),
+});
+export type KafkaCatalogTopic = z.infer<typeof kafkaCatalogTopicSchema>;
+
+export const kafkaCatalogGroupSchema = z.object({
+  groupId: z.string(),
+  /** "consumer" for consumer groups; empty for groups that only commit offsets. */
+  protocolType: z.string(),
+});
+export type KafkaCatalogGroup = z.infer<typeof kafkaCatalogGroupSchema>;
+
+export const kafkaCatalogSchema = z.object({
+  /** User topics first, then internal ones, each by name; at most KAFKA_CATALOG_LIMIT. */
+  topics: z.array(kafkaCatalogTopicSchema),
+  /** By group id; at most KAFKA_CATALOG_LIMIT. */
+  groups: z.array(kafkaCatalogGroupSchema),
+  /** How many the cluster has: more than listed where truncated. */
+  totals: z.object({ topics: z.number().int(), groups: z.number().int() }),
+  /** A list was cut at KAFKA_CATALOG_LIMIT: a name missing from it may still exist. */
+  truncated: z.object({ topics: z.boolean(), groups: z.boolean() }),
+  listedAt: z.string(),
+});
+export type KafkaCatalog = z.infer<typeof kafkaCatalogSchema>;
+
 export const kafkaGroupChannels = {
   'kafka.groups.describe': query(
     'State, members with their assignment, and committed offsets with lag of one consumer group',
@@ -160,5 +196,10 @@ export const kafkaGroupChannels = {
         path: ['partitions'],
       }),
     offsetResetResultSchema,
+  ),
+  'kafka.catalog': query(
+    "The cluster's topics (partitions, records, internal) and consumer groups, for pickers",
+    z.object({ environmentId: environmentIdSchema }).strict(),
+    kafkaCatalogSchema,
   ),
 } as const;

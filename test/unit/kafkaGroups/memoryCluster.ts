@@ -22,6 +22,20 @@ export class MemoryCluster {
   /** Records at these timestamps: topic -> partition -> [timestamp, offset][] */
   readonly timestamps = new Map<string, Map<number, [number, number][]>>();
   commits = 0;
+  /** Kafka's own topics (listed as internal). */
+  readonly internal = new Set<string>();
+  /** Topics with a partition that has no leader (their size cannot be read). */
+  readonly leaderless = new Set<string>();
+  /** Groups ListGroups reports besides those with commits: id -> protocol type. */
+  readonly listed = new Map<string, string>();
+  /** What the catalog calls fail with, when set (an outage, an ACL). */
+  catalogFailure: Error | null = null;
+  /** listTopics never answers (a broker that accepts connections and then says nothing). */
+  catalogStalls = false;
+  /** listTopics calls so far. */
+  topicListings = 0;
+  /** The topics of each topicRecords call, to check that sizes are batched. */
+  readonly sizeCalls: string[][] = [];
 
   topic(name: string, partitions: { low: number; high: number }[]): this {
     this.topics.set(
@@ -41,6 +55,12 @@ export class MemoryCluster {
         ]),
       ),
     });
+    return this;
+  }
+
+  /** A group the coordinator knows but that has committed nothing (yet). */
+  listedGroup(groupId: string, protocolType = 'consumer'): this {
+    this.listed.set(groupId, protocolType);
     return this;
   }
 
@@ -101,6 +121,34 @@ export class MemoryCluster {
             };
           });
         return { positions, unknown, partitionCount: marks.length };
+      },
+      listTopics: async () => {
+        this.topicListings += 1;
+        if (this.catalogStalls) return new Promise<never>(() => undefined);
+        if (this.catalogFailure) throw this.catalogFailure;
+        return [...this.topics].map(([name, partitions]) => ({
+          name,
+          partitions: partitions.length,
+          internal: this.internal.has(name),
+        }));
+      },
+      topicRecords: async (topics) => {
+        if (this.catalogFailure) throw this.catalogFailure;
+        this.sizeCalls.push([...topics]);
+        return new Map(
+          topics.map((topic) => {
+            const marks = this.topics.get(topic) ?? [];
+            const sum = marks.reduce((total, m) => total + (m.high - m.low), 0);
+            return [topic, this.leaderless.has(topic) ? null : sum];
+          }),
+        );
+      },
+      listGroups: async () => {
+        if (this.catalogFailure) throw this.catalogFailure;
+        const ids = new Map(this.listed);
+        for (const groupId of this.groups.keys())
+          if (!ids.has(groupId)) ids.set(groupId, 'consumer');
+        return [...ids].map(([groupId, protocolType]) => ({ groupId, protocolType }));
       },
       commit: async (groupId, rows) => {
         const group = this.groups.get(groupId) ?? { members: [], committed: new Map() };
