@@ -68,7 +68,7 @@ describe('offset reset through the dispatcher (in-memory cluster)', () => {
     t.kafka.topic('jobs', [{ low: 0, high: 20 }]).group('g-busy', { jobs: [3] }, [member]);
     const input = { environmentId, groupId: 'g-busy', topic: 'jobs', target: { kind: 'latest' } };
     const preview = await call('kafka.offsets.previewReset', input);
-    expect(preview.ok && preview.value.refusal).toMatch(
+    expect(preview.ok && (preview.value as { refusal: string | null }).refusal).toMatch(
       /group "g-busy" has 1 member \(indexer-1 on 10\.0\.0\.7\): Kafka accepts new offsets only while no consumer is in the group/,
     );
     const before = t.kafka.commits;
