@@ -332,7 +332,6 @@ export class KafkaGroupService {
           throw new SluiceError('INVALID_INPUT', plan.problems.join('; '));
         if (plan.rows.length === 0) throw new SluiceError('INVALID_INPUT', 'no partition to reset');
         audit.before({
-          target: request.target,
           offsets: plan.rows.map((r) => ({
             topic: r.topic,
             partition: r.partition,

@@ -1,5 +1,10 @@
 import { useState } from 'react';
-import type { KafkaSnapshot, LagGroupRow } from '../../../../src-preload/contract';
+import type {
+  EnvironmentView,
+  GroupDescription,
+  KafkaSnapshot,
+  LagGroupRow,
+} from '../../../../src-preload/contract';
 import { EmptyState, ErrorPanel, Loading } from '../../components/Panels';
 import { useHistory, usePartitions } from '../../queries/monitoring';
 import { AlertList } from '../monitoring/AlertList';
@@ -9,6 +14,8 @@ import { SourceBanner } from '../monitoring/SourceHealth';
 import { StatusBadge } from '../monitoring/StatusBadge';
 import { TimeSeriesChart, seriesFromHistory } from '../monitoring/TimeSeriesChart';
 import { HistoryCard, useChartWindow } from '../monitoring/WindowPicker';
+import { GroupMembers } from './GroupMembers';
+import { OffsetResetDialog } from './OffsetResetDialog';
 import { PartitionTable } from './PartitionTable';
 
 function drainText(group: { totalLag: number; secondsToDrain: number | null }): string {
@@ -94,7 +101,9 @@ function GroupsTable({
   );
 }
 
-function GroupDetail({ environmentId, group }: { environmentId: string; group: LagGroupRow }) {
+function GroupDetail({ environment, group }: { environment: EnvironmentView; group: LagGroupRow }) {
+  const environmentId = environment.id;
+  const [resetting, setResetting] = useState<GroupDescription | null>(null);
   const partitions = usePartitions(environmentId, group.groupId);
   const [chartWindow, setChartWindow] = useChartWindow();
   const keys = group.topics.map((t) => `${group.groupId}/${t.topic}`);
@@ -146,6 +155,14 @@ function GroupDetail({ environmentId, group }: { environmentId: string; group: L
         <ErrorPanel error={partitions.error} onRetry={() => void partitions.refetch()} />
       ) : null}
       {partitions.data ? <PartitionTable rows={partitions.data} /> : null}
+      <GroupMembers environmentId={environmentId} groupId={group.groupId} onReset={setResetting} />
+      {resetting ? (
+        <OffsetResetDialog
+          environment={environment}
+          group={resetting}
+          onClose={() => setResetting(null)}
+        />
+      ) : null}
     </HistoryCard>
   );
 }
@@ -181,7 +198,9 @@ export function LagPage() {
             {kafka && kafka.groups.length > 0 ? (
               <GroupsTable kafka={kafka} selected={group?.groupId ?? null} onSelect={setSelected} />
             ) : null}
-            {group ? <GroupDetail environmentId={environment.id} group={group} /> : null}
+            {group ? (
+              <GroupDetail key={group.groupId} environment={environment} group={group} />
+            ) : null}
             <AlertList environmentId={environment.id} />
           </>
         );
