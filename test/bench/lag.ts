@@ -19,7 +19,7 @@
  * 50 partitions by default: the mock has no ListGroups and no batched
  * OffsetFetch, so the monitor falls back to one OffsetFetch per group).
  */
-import { execFile, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
@@ -49,9 +49,9 @@ import {
   startRedis,
   type KafkaCluster,
 } from '../../sandbox/servers';
-import { javaBinary, kafkaClasspath } from '../../sandbox/servers/kafka/classpath';
 import { requireOnPath } from '../../sandbox/servers/lifecycle';
 import { makeTempDir } from '../support/tempDir';
+import { runKafkaTool } from './_kafkaTools';
 
 const TOPIC = 'bench-lag';
 const MESSAGES_PER_PARTITION = 40;
@@ -216,17 +216,6 @@ function kcatMetadata(bootstrap: string): number | null {
   return performance.now() - started;
 }
 
-/** JVM settings of kafka-run-class.sh, which kafka-consumer-groups.sh runs the tool with. */
-const TOOL_JVM = [
-  '-Xmx256M',
-  '-server',
-  '-XX:+UseG1GC',
-  '-XX:MaxGCPauseMillis=20',
-  '-XX:InitiatingHeapOccupancyPercent=35',
-  '-XX:+ExplicitGCInvokesConcurrent',
-  '-Djava.awt.headless=true',
-];
-
 interface ToolRun {
   ms: number;
   /** Partition rows printed, and the sum of their LAG column. */
@@ -241,31 +230,11 @@ interface ToolRun {
  * are not cut short.
  */
 async function consumerGroupCommand(bootstrap: string, groupArgs: string[]): Promise<ToolRun> {
-  const classpath = await kafkaClasspath();
-  const started = performance.now();
-  const stdout = await new Promise<string>((resolve, reject) => {
-    execFile(
-      javaBinary(),
-      [
-        ...TOOL_JVM,
-        '-cp',
-        classpath,
-        'org.apache.kafka.tools.consumer.group.ConsumerGroupCommand',
-        '--bootstrap-server',
-        bootstrap,
-        '--describe',
-        ...groupArgs,
-        '--timeout',
-        '120000',
-      ],
-      { timeout: 300_000, maxBuffer: 512 * 1024 * 1024 },
-      (error, out, err) =>
-        error
-          ? reject(new Error(`ConsumerGroupCommand failed: ${err || error.message}`))
-          : resolve(out),
-    );
-  });
-  const ms = performance.now() - started;
+  const { ms, stdout } = await runKafkaTool(
+    'org.apache.kafka.tools.consumer.group.ConsumerGroupCommand',
+    ['--bootstrap-server', bootstrap, '--describe', ...groupArgs, '--timeout', '120000'],
+    { heap: '256M', timeoutMs: 300_000 },
+  );
   let rows = 0;
   let lag = 0;
   // GROUP TOPIC PARTITION CURRENT-OFFSET LOG-END-OFFSET LAG CONSUMER-ID HOST CLIENT-ID

@@ -5,8 +5,10 @@
  *
  *   Redis      100,000 envelopes, dead list -> queue, one Lua script call per batch
  *              baseline: redis-benchmark -P 16 LPUSH with payloads of the same size
- *   Kafka      100,000 DLQ records -> topic, acks=all
- *              baseline: kcat producing the same payloads (acks=all)
+ *   Kafka      100,000 DLQ records -> topic, acks=all, on Apache Kafka 4.1 (one KRaft node)
+ *              baseline: kcat producing the same payloads (acks=all); references on the
+ *              same cluster: kafka-producer-perf-test (ProducerPerformance, acks=all,
+ *              the same payloads) and a bare kafkajs send loop
  *   PostgreSQL 100,000 dead_letters rows -> a table, a transaction per batch
  *              baseline: plain INSERT ... SELECT FROM unnest() of the same payloads, same batch size
  *
@@ -54,9 +56,12 @@ export async function run(args: string[]): Promise<void> {
         `baseline ${figure.baselinePerSecond.toLocaleString('en')}/s (${figure.baselineName}); ` +
         `ratio ${(figure.replayPerSecond / figure.baselinePerSecond).toFixed(2)}` +
         (figure.goal > 0 ? ` (goal >= ${figure.goal})` : '') +
-        (figure.reference
-          ? `\n  reference: ${figure.reference.name} ${figure.reference.perSecond.toLocaleString('en')}/s, ratio ${(figure.replayPerSecond / figure.reference.perSecond).toFixed(2)}`
-          : '') +
+        figure.references
+          .map(
+            (reference) =>
+              `\n  reference: ${reference.name} ${reference.perSecond.toLocaleString('en')}/s, ratio ${(figure.replayPerSecond / reference.perSecond).toFixed(2)}`,
+          )
+          .join('') +
         `\n  ${figure.notes}`,
     );
   }

@@ -10,8 +10,8 @@ export interface Figure {
   baselineName: string;
   baselinePerSecond: number;
   goal: number;
-  /** A second reference doing the bare move with the same client library, for context. */
-  reference: { name: string; perSecond: number } | null;
+  /** Further references on the same server, for context (the bare move with the same client library, the server's own tools). */
+  references: { name: string; perSecond: number }[];
   notes: string;
 }
 

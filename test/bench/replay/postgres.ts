@@ -72,7 +72,7 @@ export async function benchPostgres(entries: number): Promise<Figure> {
       baselineName: 'INSERT ... SELECT unnest(), 500 per transaction',
       baselinePerSecond: rate(entries, baselineMs),
       goal: 0,
-      reference: null,
+      references: [],
       notes: `plan ${planMs} ms, moves ${moveMs} ms; each batch also marks its dead letters in the same transaction`,
     };
   } finally {

@@ -83,7 +83,7 @@ export async function benchRedis(entries: number): Promise<Figure> {
       baselineName: `redis-benchmark -P 16 LPUSH (-d ${average})`,
       baselinePerSecond: Math.round(Number(match[1])),
       goal: 0.5,
-      reference: { name: 'ioredis pipelined LMOVE loop', perSecond: rate(entries, lmoveMs) },
+      references: [{ name: 'ioredis pipelined LMOVE loop', perSecond: rate(entries, lmoveMs) }],
       notes:
         `index ${indexMs} ms, plan ${planMs} ms, moves ${moveMs} ms; one Lua script call per ` +
         'batch of up to 2,000 entries, each removed by its exact bytes (a run at the list end by ' +
