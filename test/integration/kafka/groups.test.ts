@@ -184,6 +184,37 @@ describe('consumer groups on Apache Kafka', () => {
     await consumer.disconnect();
   });
 
+  it('a second member joining rebalances the group: both are listed, the partitions split between them', async () => {
+    const first = await consume('rebalancing', 'worker-a', 1);
+    const second = new Kafka({
+      clientId: 'worker-b',
+      brokers: cluster.brokers,
+      logLevel: logLevel.NOTHING,
+    }).consumer({ groupId: 'rebalancing', sessionTimeout: 10_000, heartbeatInterval: 1000 });
+    try {
+      await second.connect();
+      await second.subscribe({ topic: TOPIC, fromBeginning: true });
+      void second.run({ eachMessage: async () => undefined });
+      const split = await until('two members sharing the partitions', async () => {
+        const group = await t.call('kafka.groups.describe', {
+          environmentId,
+          groupId: 'rebalancing',
+        });
+        const assigned = group.members.flatMap((m) => m.assignment.flatMap((a) => a.partitions));
+        return group.state === 'Stable' &&
+          group.members.length === 2 &&
+          group.members.every((m) => m.assignment.length === 1)
+          ? { group, assigned }
+          : null;
+      });
+      expect(split.group.members.map((m) => m.clientId)).toEqual(['worker-a', 'worker-b']);
+      expect([...split.assigned].sort()).toEqual([0, 1, 2]);
+    } finally {
+      await second.disconnect();
+      await first.disconnect();
+    }
+  });
+
   it('to a timestamp: the first record at or after it; an unknown group is named', async () => {
     const preview = await t.call('kafka.offsets.previewReset', {
       environmentId,
