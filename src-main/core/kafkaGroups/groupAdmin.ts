@@ -120,6 +120,29 @@ function isInternalTopic(name: string, flagged: boolean | undefined): boolean {
   return flagged === true || name.startsWith('__');
 }
 
+/** The Kafka error type of an error or of what it wraps (kafkajs's retrier wraps the last one). */
+function kafkaErrorType(error: unknown): string | undefined {
+  for (let link = error, depth = 0; link && depth < 5; depth += 1) {
+    const type = (link as { type?: unknown }).type;
+    if (typeof type === 'string') return type;
+    link = (link as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/**
+ * kafkajs refuses a whole Metadata answer when one partition of one topic
+ * has no leader, so one offline partition hides every topic; say that
+ * instead of LEADER_NOT_AVAILABLE.
+ */
+export function explainMetadataError(error: unknown): unknown {
+  if (kafkaErrorType(error) !== 'LEADER_NOT_AVAILABLE') return error;
+  return new Error(
+    'a partition has no leader (is a broker down?), and the topic list cannot be read ' +
+      'until every partition has one',
+  );
+}
+
 /**
  * The connection test's settings plus a few quick retries: kafkajs learns the
  * brokers and leaders from metadata on the first call, and a coordinator that
@@ -321,7 +344,12 @@ export class GroupAdmin implements GroupAdminPort {
   async listTopics(): Promise<TopicListing[]> {
     const cluster = await this.catalogClusterHandle();
     // An empty list asks for every topic; the Cluster never asks a broker to create one.
-    const reply = (await cluster.metadata({ topics: [] })) as unknown as FullMetadata;
+    let reply: FullMetadata;
+    try {
+      reply = (await cluster.metadata({ topics: [] })) as unknown as FullMetadata;
+    } catch (error) {
+      throw explainMetadataError(error);
+    }
     return reply.topicMetadata
       .filter((t) => t.topicErrorCode === 0)
       .map((t) => ({
@@ -344,14 +372,15 @@ export class GroupAdmin implements GroupAdminPort {
     try {
       await cluster.addMultipleTargetTopics([...topics]);
     } catch (error) {
-      if ((error as { type?: unknown }).type !== 'UNKNOWN_TOPIC_OR_PARTITION') throw error;
+      if (kafkaErrorType(error) !== 'UNKNOWN_TOPIC_OR_PARTITION') throw explainMetadataError(error);
       // Not the operator's topic name: one listed a moment ago is gone.
       throw new Error('a topic was deleted while the topics were being listed; refresh the list');
     }
     const request: { topic: string; partitions: { partition: number }[] }[] = [];
     for (const topic of topics) {
       const partitions = cluster.findTopicPartitionMetadata(topic);
-      // A partition without a leader cannot be asked; a short count would mislead.
+      // A partition without a leader cannot be asked, and a short count would
+      // mislead. (Rare: kafkajs's metadata refresh fails outright first.)
       if (partitions.length === 0 || partitions.some((p) => p.leader < 0)) {
         result.set(topic, null);
         continue;

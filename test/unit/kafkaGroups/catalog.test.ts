@@ -1,4 +1,6 @@
+import { createRequire } from 'node:module';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { explainMetadataError } from '../../../src-main/core/kafkaGroups/groupAdmin';
 import { KAFKA_CATALOG_LIMIT, type KafkaCatalog } from '../../../src-preload/contract';
 import { startTestCore, type TestCore } from '../audit/coreHarness';
 
@@ -151,5 +153,36 @@ describe('kafka.catalog (in-memory cluster)', () => {
     expect(!result.ok && result.error.message).toBe(
       'listing the topics and groups of "catalog-env": the cluster did not answer within 20 s',
     );
+  });
+});
+
+describe('metadata errors in words', () => {
+  const kafkajs = createRequire(import.meta.url)('kafkajs') as {
+    KafkaJSProtocolError: new (e: { message: string; type: string; code: number }) => Error;
+    KafkaJSNumberOfRetriesExceeded: new (
+      e: Error,
+      options: { retryCount: number; retryTime: number },
+    ) => Error;
+  };
+
+  it('a leaderless partition behind kafkajs’s retries says a broker may be down', () => {
+    const leaderless = new kafkajs.KafkaJSProtocolError({
+      message:
+        'There is no leader for this topic-partition as we are in the middle of a leadership election',
+      type: 'LEADER_NOT_AVAILABLE',
+      code: 5,
+    });
+    const retried = new kafkajs.KafkaJSNumberOfRetriesExceeded(leaderless, {
+      retryCount: 4,
+      retryTime: 2000,
+    });
+    const explained = explainMetadataError(retried);
+    expect(explained).toBeInstanceOf(Error);
+    expect((explained as Error).message).toBe(
+      'a partition has no leader (is a broker down?), and the topic list cannot be read until every partition has one',
+    );
+    // Other errors go on as they are (the service puts them in words).
+    const refused = Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+    expect(explainMetadataError(refused)).toBe(refused);
   });
 });
