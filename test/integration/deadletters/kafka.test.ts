@@ -134,8 +134,8 @@ describe('Kafka dead-letter topic', () => {
     });
     const done = await waitForJob(t, job.id, finished);
     expect(done).toMatchObject({ status: 'COMPLETED', moved: 3, failed: 0 });
-    // The mock cluster names no controller broker, so kafkajs cannot start an idempotent producer.
-    expect(done.delivery).toMatch(/acks from all in-sync replicas/);
+    // Apache Kafka names its controller, so the idempotent producer is used.
+    expect(done.delivery).toMatch(/idempotent producer and acks from all in-sync replicas/);
 
     const replayed = await readAll(kafka, 'job-es-sync');
     expect(replayed).toHaveLength(3);

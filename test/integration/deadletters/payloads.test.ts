@@ -179,8 +179,9 @@ describe('payloads at the edges', () => {
     expect(copied.rows).toEqual([{ same: true }]);
   });
 
-  // The mock cluster keeps at most about 5 MB per partition (and a real broker refuses records
-  // over message.max.bytes, 1 MB by default), so the large record here is 4 MB.
+  // A broker refuses records over message.max.bytes (1 MB by default): the DLQ topic is created
+  // with a larger max.message.bytes, and the record is 4 MB (the mock cluster, the sandbox's
+  // fallback, keeps at most about 5 MB per partition).
   it('Kafka: a 4 MB record and a binary record replay with their exact bytes', async () => {
     const kafka = kafkaClient(cluster.brokers);
     const big = bigJson(4 * 1024 * 1024);
