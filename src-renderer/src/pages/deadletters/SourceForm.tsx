@@ -1,12 +1,17 @@
-import { useState, type ReactNode } from 'react';
+import { useId, useState, type ReactNode } from 'react';
 import { SluiceError, type DeadLetterSourceView } from '../../../../src-preload/contract';
+import { KafkaCatalogStatus } from '../../components/kafkaPicker/KafkaCatalogStatus';
+import { KafkaNameInput } from '../../components/kafkaPicker/KafkaNameInput';
 import { useSaveDeadLetterSource } from '../../queries/deadletters';
+import { useEnvironments } from '../../queries/environments';
+import { useKafkaCatalog } from '../../queries/kafkaCatalog';
 import {
   ENVELOPE_FIELDS,
   TABLE_COLUMNS,
   emptySourceForm,
   formFromSource,
   sourceInputFromForm,
+  sourceTopicChecks,
   type SourceFormState,
 } from './sourceFormModel';
 import { useModalDialog } from '../../components/useModalDialog';
@@ -18,6 +23,26 @@ function Field({ label, children, hint }: { label: string; children: ReactNode; 
         {label}
         {children}
       </label>
+      {hint ? <p className="field-hint">{hint}</p> : null}
+    </div>
+  );
+}
+
+/** A field whose input is a picker: the label points at it instead of wrapping its list. */
+function PickerField({
+  label,
+  hint,
+  children,
+}: {
+  label: string;
+  hint?: string;
+  children: (id: string) => ReactNode;
+}) {
+  const id = useId();
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      {children(id)}
       {hint ? <p className="field-hint">{hint}</p> : null}
     </div>
   );
@@ -40,6 +65,26 @@ export function SourceForm({
   const save = useSaveDeadLetterSource(environmentId);
   const set = <K extends keyof SourceFormState>(key: K, value: SourceFormState[K]) =>
     setState((current) => ({ ...current, [key]: value }));
+  const environments = useEnvironments();
+  const kafkaConfigured = environments.data
+    ? (environments.data.find((e) => e.id === environmentId)?.kafka ?? null) !== null
+    : undefined;
+  const catalogQuery = useKafkaCatalog(
+    environmentId,
+    state.kind === 'kafka' && kafkaConfigured === true,
+  );
+  // After a failed refresh the last listing may be out of date: check nothing rather than wrongly.
+  const catalog = catalogQuery.isError ? undefined : catalogQuery.data;
+  const checks = sourceTopicChecks(state, catalog);
+
+  const submit = async () => {
+    if (checks.topic !== null) {
+      // The topic may have been created since the listing: ask once more before refusing.
+      const fresh = await catalogQuery.refetch();
+      if (sourceTopicChecks(state, fresh.isError ? undefined : fresh.data).topic !== null) return;
+    }
+    save.mutate(sourceInputFromForm(state), { onSuccess: (saved) => onClose(saved) });
+  };
 
   const issues =
     save.error instanceof SluiceError
@@ -61,7 +106,7 @@ export function SourceForm({
       <form
         onSubmit={(event) => {
           event.preventDefault();
-          save.mutate(sourceInputFromForm(state), { onSuccess: (saved) => onClose(saved) });
+          void submit();
         }}
       >
         <h2 id="dl-source-form-title" className="dialog-title">
@@ -168,24 +213,54 @@ export function SourceForm({
           ) : null}
 
           {state.kind === 'kafka' ? (
-            <div className="field-row">
-              <Field label="Topic">
-                <input
-                  value={state.topic}
-                  onChange={(e) => set('topic', e.target.value)}
-                  data-testid="dl-source-topic"
+            <>
+              <div className="field-row">
+                <PickerField label="Topic">
+                  {(id) => (
+                    <KafkaNameInput
+                      id={id}
+                      kind="topic"
+                      value={state.topic}
+                      onChange={(v) => set('topic', v)}
+                      catalog={catalog}
+                      problem={checks.topic ? { message: checks.topic, severity: 'error' } : null}
+                      testId="dl-source-topic"
+                    />
+                  )}
+                </PickerField>
+                <PickerField
+                  label="Default target topic"
+                  hint="When a record names no original topic in its headers."
+                >
+                  {(id) => (
+                    <KafkaNameInput
+                      id={id}
+                      kind="topic"
+                      value={state.defaultTargetTopic}
+                      onChange={(v) => set('defaultTargetTopic', v)}
+                      catalog={catalog}
+                      problem={
+                        checks.defaultTargetTopic
+                          ? { message: checks.defaultTargetTopic, severity: 'warning' }
+                          : null
+                      }
+                      testId="dl-source-target-topic"
+                    />
+                  )}
+                </PickerField>
+              </div>
+              {kafkaConfigured !== undefined ? (
+                <KafkaCatalogStatus
+                  kafkaConfigured={kafkaConfigured}
+                  catalog={catalog}
+                  loading={catalogQuery.isLoading}
+                  fetching={catalogQuery.isFetching}
+                  error={catalogQuery.error}
+                  onRefresh={() => void catalogQuery.refetch()}
+                  testId="dl-source-catalog"
                 />
-              </Field>
-              <Field
-                label="Default target topic"
-                hint="When a record names no original topic in its headers."
-              >
-                <input
-                  value={state.defaultTargetTopic}
-                  onChange={(e) => set('defaultTargetTopic', e.target.value)}
-                />
-              </Field>
-            </div>
+              ) : null}
+            </>
           ) : null}
 
           {state.kind === 'postgres' ? (

@@ -2,7 +2,9 @@ import type {
   DeadLetterSourceInput,
   DeadLetterSourceKind,
   DeadLetterSourceView,
+  KafkaCatalog,
 } from '../../../../src-preload/contract';
+import { missingTopic } from '../../components/kafkaPicker/catalogModel';
 
 /** Every field of the source form as text, whatever the kind; turned into input on save. */
 export interface SourceFormState {
@@ -232,4 +234,23 @@ export function describeSource(view: DeadLetterSourceView): string {
   if (s.kind === 'redis') return `Redis list ${s.key}${s.format === 'raw' ? ' (raw)' : ''}`;
   if (s.kind === 'kafka') return `Kafka topic ${s.topic}`;
   return `PostgreSQL table ${s.schema}.${s.table}`;
+}
+
+export interface SourceTopicChecks {
+  /** The source topic is missing: an error, the form is not saved (nothing could be read). */
+  topic: string | null;
+  /** The default target is missing: a warning (replays name it only when a record names none). */
+  defaultTargetTopic: string | null;
+}
+
+/** The topic names of a Kafka source checked against the cluster's catalog (when it is whole). */
+export function sourceTopicChecks(
+  state: SourceFormState,
+  catalog: KafkaCatalog | undefined,
+): SourceTopicChecks {
+  if (state.kind !== 'kafka') return { topic: null, defaultTargetTopic: null };
+  return {
+    topic: missingTopic(catalog, state.topic),
+    defaultTargetTopic: missingTopic(catalog, state.defaultTargetTopic),
+  };
 }

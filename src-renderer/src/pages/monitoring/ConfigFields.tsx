@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { useId, type ReactNode } from 'react';
 import type { ConfigForm } from './configFormModel';
 
 /** What a section of the monitoring config form gets: the form and ways to change it. */
@@ -37,6 +37,25 @@ export function TextInput({
         onChange={(event) => onChange(event.target.value)}
       />
     </label>
+  );
+}
+
+/** A labelled slot for a picker: the label points at its input instead of wrapping its list. */
+export function PickerInput({
+  label,
+  width,
+  children,
+}: {
+  label: string;
+  width?: 'narrow' | 'wide';
+  children: (id: string) => ReactNode;
+}) {
+  const id = useId();
+  return (
+    <div className={`config-input config-input-${width ?? 'normal'}`}>
+      <label htmlFor={id}>{label}</label>
+      {children(id)}
+    </div>
   );
 }
 

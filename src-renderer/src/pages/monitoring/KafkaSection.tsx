@@ -1,8 +1,23 @@
+import { useSelectedEnvironment } from '../../app/SelectedEnvironment';
+import { KafkaCatalogStatus } from '../../components/kafkaPicker/KafkaCatalogStatus';
+import { KafkaNameInput, type PickerProblem } from '../../components/kafkaPicker/KafkaNameInput';
+import { useKafkaCatalog } from '../../queries/kafkaCatalog';
 import { Checkbox } from '../settings/FormFields';
-import { AddButton, Section, TextInput, type SectionProps } from './ConfigFields';
+import { AddButton, PickerInput, Section, TextInput, type SectionProps } from './ConfigFields';
 import { EditableList } from './EditableList';
+import { kafkaNameWarnings } from './configFormModel';
+
+const warning = (message: string | null): PickerProblem | null =>
+  message === null ? null : { message, severity: 'warning' };
 
 export function KafkaSection({ form, set, update }: SectionProps) {
+  // The form edits the selected environment's monitoring (MonitoringFrame keys it by that id).
+  const { environment } = useSelectedEnvironment();
+  const kafkaConfigured = environment !== null && environment.kafka !== null;
+  const catalogQuery = useKafkaCatalog(environment?.id ?? null, kafkaConfigured);
+  // After a failed refresh the last listing may be out of date: check nothing rather than wrongly.
+  const catalog = catalogQuery.isError ? undefined : catalogQuery.data;
+  const warnings = kafkaNameWarnings(form, catalog);
   return (
     <Section title="Kafka consumer groups">
       <div className="config-row">
@@ -24,29 +39,51 @@ export function KafkaSection({ form, set, update }: SectionProps) {
         />
       </div>
       <div className="config-row">
-        <TextInput
-          label="watched topics"
-          value={form.topics}
-          onChange={(v) => set('topics', v)}
-          width="wide"
-          testId="config-topics"
-        />
+        <PickerInput label="watched topics" width="wide">
+          {(id) => (
+            <KafkaNameInput
+              id={id}
+              kind="topic"
+              multiple
+              value={form.topics}
+              onChange={(v) => set('topics', v)}
+              catalog={catalog}
+              problem={warning(warnings.topics)}
+              testId="config-topics"
+            />
+          )}
+        </PickerInput>
       </div>
       <EditableList rows={form.groups} onChange={(change) => update('groups', change)}>
         {(group, patch, i) => (
           <>
-            <TextInput
-              label="group"
-              value={group.groupId}
-              onChange={(v) => patch({ groupId: v })}
-              testId={`config-group-${i}`}
-            />
-            <TextInput
-              label="its topics (empty: watched topics)"
-              value={group.topics}
-              onChange={(v) => patch({ topics: v })}
-              width="wide"
-            />
+            <PickerInput label="group">
+              {(id) => (
+                <KafkaNameInput
+                  id={id}
+                  kind="group"
+                  value={group.groupId}
+                  onChange={(v) => patch({ groupId: v })}
+                  catalog={catalog}
+                  problem={warning(warnings.groups[i]?.groupId ?? null)}
+                  testId={`config-group-${i}`}
+                />
+              )}
+            </PickerInput>
+            <PickerInput label="its topics (empty: watched topics)" width="wide">
+              {(id) => (
+                <KafkaNameInput
+                  id={id}
+                  kind="topic"
+                  multiple
+                  value={group.topics}
+                  onChange={(v) => patch({ topics: v })}
+                  catalog={catalog}
+                  problem={warning(warnings.groups[i]?.topics ?? null)}
+                  testId={`config-group-topics-${i}`}
+                />
+              )}
+            </PickerInput>
           </>
         )}
       </EditableList>
@@ -56,6 +93,15 @@ export function KafkaSection({ form, set, update }: SectionProps) {
       >
         Add group
       </AddButton>
+      <KafkaCatalogStatus
+        kafkaConfigured={kafkaConfigured}
+        catalog={catalog}
+        loading={catalogQuery.isLoading}
+        fetching={catalogQuery.isFetching}
+        error={catalogQuery.error}
+        onRefresh={() => void catalogQuery.refetch()}
+        testId="config-kafka-catalog"
+      />
     </Section>
   );
 }

@@ -1,9 +1,11 @@
 import {
   monitoringConfigSchema,
   type AlertRuleInput,
+  type KafkaCatalog,
   type MonitoringConfig,
   type MonitoringConfigInput,
 } from '../../../../src-preload/contract';
+import { missingGroup, missingTopics } from '../../components/kafkaPicker/catalogModel';
 
 /**
  * The monitoring configuration as the form edits it: text fields as strings
@@ -258,6 +260,31 @@ export function fromForm(
     problems: parsed.error.issues.map((issue) => ({
       path: issue.path.map(String).join('.'),
       message: issue.message,
+    })),
+  };
+}
+
+export interface KafkaNameWarnings {
+  /** Watched topics the cluster lacks. */
+  topics: string | null;
+  /** Per group row: the group unknown to the cluster, its topics the cluster lacks. */
+  groups: { groupId: string | null; topics: string | null }[];
+}
+
+/**
+ * Names of the Kafka section checked against the cluster's catalog. All are
+ * warnings: a monitor may be set up before its topic or group exists (the
+ * monitor reports a missing topic itself, and a group appears once it commits).
+ */
+export function kafkaNameWarnings(
+  form: ConfigForm,
+  catalog: KafkaCatalog | undefined,
+): KafkaNameWarnings {
+  return {
+    topics: missingTopics(catalog, form.topics),
+    groups: form.groups.map((group) => ({
+      groupId: missingGroup(catalog, group.groupId),
+      topics: missingTopics(catalog, group.topics),
     })),
   };
 }
