@@ -31,6 +31,8 @@ export interface KafkaSourceOptions {
 export class KafkaSource implements PollSource<KafkaSample> {
   readonly kind = 'kafka' as const;
   private client: KafkaOffsetsClient;
+  /** Clients made so far: each starts from the next configured broker (see newClient). */
+  private clientsMade = 0;
   private readonly requestListeners: ((request: SentRequest) => void)[] = [];
   private discovered: string[] = [];
   private discoverySupported: boolean | null = null;
@@ -49,8 +51,15 @@ export class KafkaSource implements PollSource<KafkaSample> {
   }
 
   private newClient(): KafkaOffsetsClient {
+    // kafkajs tries the seed brokers in the order given, always from the first,
+    // and this client does not retry: with the first configured broker down, every
+    // fresh client would fail on it while the rest of the cluster answers. After
+    // each reset the next client starts one broker further on the list.
+    const seeds = this.connection.brokers;
+    const shift = seeds.length > 0 ? this.clientsMade % seeds.length : 0;
+    this.clientsMade += 1;
     const client = new KafkaOffsetsClient(
-      this.connection,
+      { ...this.connection, brokers: [...seeds.slice(shift), ...seeds.slice(0, shift)] },
       this.options.timeoutMs,
       this.options.metadataMaxAgeMs,
     );

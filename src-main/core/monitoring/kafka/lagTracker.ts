@@ -90,6 +90,8 @@ function maxOrNull(values: (number | null)[]): number | null {
 export class LagTracker {
   private readonly tracks = new Map<string, PartitionTrack>();
   private readonly logEndHistory = new Map<string, BrokerOffsetSample[]>();
+  /** Each group's rows from the last sample that read its offsets. */
+  private readonly lastRead = new Map<string, { group: LagGroupRow; partitions: PartitionRow[] }>();
 
   constructor(
     private windowSize: number,
@@ -121,7 +123,24 @@ export class LagTracker {
     const seenTracks = new Set<string>();
     const groups: LagGroupRow[] = [];
     const partitions: PartitionRow[] = [];
+    const seenGroups = new Set<string>();
     for (const group of sample.groups) {
+      seenGroups.add(group.groupId);
+      const previous = this.lastRead.get(group.groupId);
+      if (group.error !== null && previous) {
+        // Its offsets could not be read (its coordinator is down or moving, the
+        // login lost its permission...): that is not "nothing committed, no lag".
+        // Its last readings stay, with the reason beside them, and its windows
+        // are kept for when it is read again.
+        groups.push({ ...previous.group, error: group.error });
+        partitions.push(...previous.partitions);
+        for (const row of previous.partitions) {
+          if (row.committedOffset !== null)
+            seenTracks.add(partitionKey(group.groupId, row.topic, row.partition));
+        }
+        continue;
+      }
+      const firstRow = partitions.length;
       const topics: LagTopicRow[] = [];
       for (const topic of group.topics) {
         const logEnds = sample.logEnd.get(topic);
@@ -212,7 +231,7 @@ export class LagTracker {
         partitions.push(...rows);
       }
       const status: PartitionStatus = worstStatus(topics.map((t) => t.status));
-      groups.push({
+      const row: LagGroupRow = {
         groupId: group.groupId,
         origin: group.origin,
         status,
@@ -223,9 +242,15 @@ export class LagTracker {
           : (maxOrNull(topics.map((t) => t.secondsToDrain)) ?? 0),
         topics,
         error: group.error,
-      });
+      };
+      groups.push(row);
+      if (group.error === null) {
+        this.lastRead.set(group.groupId, { group: row, partitions: partitions.slice(firstRow) });
+      }
     }
     for (const key of this.tracks.keys()) if (!seenTracks.has(key)) this.tracks.delete(key);
+    for (const groupId of this.lastRead.keys())
+      if (!seenGroups.has(groupId)) this.lastRead.delete(groupId);
     return { at: now, groups, partitions };
   }
 
