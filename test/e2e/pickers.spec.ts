@@ -36,7 +36,8 @@ test.beforeAll(async () => {
     topics: [{ name: TOPIC, partitions: 3 }],
   })) as ApacheKafkaCluster;
   const kafka = new Kafka({ brokers: cluster.brokers, logLevel: logLevel.NOTHING });
-  const producer = kafka.producer();
+  // Idempotent: a send retried on a busy machine must not write its records twice.
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   await producer.send({
     topic: TOPIC,

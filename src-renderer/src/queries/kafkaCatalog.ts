@@ -3,7 +3,8 @@ import { useApi } from '../api/ApiContext';
 
 export const kafkaCatalogKeys = {
   all: ['kafka-catalog'] as const,
-  catalog: (environmentId: string) => ['kafka-catalog', environmentId] as const,
+  catalog: (environmentId: string, version: string) =>
+    ['kafka-catalog', environmentId, version] as const,
 };
 
 /**
@@ -14,10 +15,15 @@ export const kafkaCatalogKeys = {
  * Never retried behind the operator's back: a cluster that is down answers
  * within the core's timeout, and the field falls back to plain text at once.
  */
-export function useKafkaCatalog(environmentId: string | null, enabled: boolean) {
+export function useKafkaCatalog(
+  environmentId: string | null,
+  /** The environment's updatedAt: a listing from before its connection was edited is not reused. */
+  version: string,
+  enabled: boolean,
+) {
   const api = useApi();
   return useQuery({
-    queryKey: kafkaCatalogKeys.catalog(environmentId ?? ''),
+    queryKey: kafkaCatalogKeys.catalog(environmentId ?? '', version),
     queryFn: () => api.invoke('kafka.catalog', { environmentId: environmentId ?? '' }),
     enabled: enabled && environmentId !== null,
     staleTime: 3 * 60_000,

@@ -59,7 +59,8 @@ beforeAll(async () => {
     ],
   })) as ApacheKafkaCluster;
   const kafka = new Kafka({ brokers: cluster.brokers, logLevel: logLevel.NOTHING });
-  const producer = kafka.producer();
+  // Idempotent: a send retried on a busy machine must not write its records twice.
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   for (let partition = 0; partition < 3; partition += 1) {
     await producer.send({

@@ -66,11 +66,11 @@ export function SourceForm({
   const set = <K extends keyof SourceFormState>(key: K, value: SourceFormState[K]) =>
     setState((current) => ({ ...current, [key]: value }));
   const environments = useEnvironments();
-  const kafkaConfigured = environments.data
-    ? (environments.data.find((e) => e.id === environmentId)?.kafka ?? null) !== null
-    : undefined;
+  const environment = environments.data?.find((e) => e.id === environmentId);
+  const kafkaConfigured = environments.data ? (environment?.kafka ?? null) !== null : undefined;
   const catalogQuery = useKafkaCatalog(
     environmentId,
+    environment?.updatedAt ?? '',
     state.kind === 'kafka' && kafkaConfigured === true,
   );
   // After a failed refresh the last listing may be out of date: check nothing rather than wrongly.

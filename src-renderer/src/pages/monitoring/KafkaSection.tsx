@@ -14,7 +14,11 @@ export function KafkaSection({ form, set, update }: SectionProps) {
   // The form edits the selected environment's monitoring (MonitoringFrame keys it by that id).
   const { environment } = useSelectedEnvironment();
   const kafkaConfigured = environment !== null && environment.kafka !== null;
-  const catalogQuery = useKafkaCatalog(environment?.id ?? null, kafkaConfigured);
+  const catalogQuery = useKafkaCatalog(
+    environment?.id ?? null,
+    environment?.updatedAt ?? '',
+    kafkaConfigured,
+  );
   // After a failed refresh the last listing may be out of date: check nothing rather than wrongly.
   const catalog = catalogQuery.isError ? undefined : catalogQuery.data;
   const warnings = kafkaNameWarnings(form, catalog);
