@@ -37,6 +37,8 @@ export class KafkaSource implements PollSource<KafkaSample> {
   private discovered: string[] = [];
   private discoverySupported: boolean | null = null;
   private discoveredAt = 0;
+  /** The broker refused ListGroups (its words), or null. */
+  private discoveryRefusal: string | null = null;
   /** Every topic the last poll watched, its groups' committed topics included. */
   private lastTopics: string[] = [];
   private readonly now: () => number;
@@ -88,10 +90,54 @@ export class KafkaSource implements PollSource<KafkaSample> {
     ) {
       return;
     }
-    const found = await this.client.listGroups();
+    let found;
+    try {
+      found = await this.client.listGroups();
+    } catch (error) {
+      const type = (error as { type?: unknown }).type;
+      if (type !== 'CLUSTER_AUTHORIZATION_FAILED') throw error;
+      // Brokers that refuse the listing outright (older versions, custom
+      // authorizers): watch the configured groups, and say why.
+      this.discoveryRefusal = this.describeFailure(error).message;
+      this.discoverySupported = false;
+      this.discovered = [];
+      this.discoveredAt = this.now();
+      return;
+    }
+    this.discoveryRefusal = null;
     this.discoverySupported = found.supported;
     this.discovered = found.groups;
     this.discoveredAt = this.now();
+  }
+
+  /**
+   * Why groups come from the configuration, or which configured groups the
+   * broker's list leaves out. Kafka lists only the groups a login may
+   * DESCRIBE, silently: a configured group missing from the list is the one
+   * sign an operator gets that ACLs hide it (or that it never committed).
+   */
+  private groupsNote(readings: readonly GroupReading[]): string | null {
+    if (!this.watch.discoverGroups) return 'group discovery is switched off';
+    if (this.discoveryRefusal !== null)
+      return `${this.discoveryRefusal}: groups come from the configuration`;
+    if (this.discoverySupported === false)
+      return 'the broker does not support ListGroups: groups come from the configuration';
+    if (this.discoverySupported !== true) return null;
+    // The list is refreshed every GROUP_DISCOVERY_INTERVAL_MS: a configured
+    // group read fine since then is visible, whatever the older list said.
+    const listed = new Set(this.discovered);
+    const unlisted = readings
+      .filter((g) => g.origin === 'configuration' && !listed.has(g.groupId))
+      .filter((g) => g.error !== null || g.committed.size === 0)
+      .map((g) => g.groupId);
+    if (unlisted.length === 0) return null;
+    const user = this.connection.sasl?.username;
+    const names = unlisted.slice(0, 5).join(', ') + (unlisted.length > 5 ? ', …' : '');
+    return (
+      `the broker's group list leaves out ${unlisted.length === 1 ? 'the configured group' : `${unlisted.length} configured groups`} ${names}: ` +
+      `${user ? `user "${user}"` : 'this login'} may lack DESCRIBE on ${unlisted.length === 1 ? 'it' : 'them'} ` +
+      `(ACLs), or ${unlisted.length === 1 ? 'it has' : 'they have'} not committed yet; watched as configured`
+    );
   }
 
   async poll(): Promise<KafkaSample> {
@@ -151,17 +197,18 @@ export class KafkaSource implements PollSource<KafkaSample> {
       };
     });
     // Every group failing the same way is the cluster failing, not the groups.
-    if (readings.length > 0 && offsets.every((o) => o.error !== null)) throw offsets[0]!.error;
+    // A group refused by ACLs is that group's problem, even when it is the only one.
+    if (
+      readings.length > 0 &&
+      offsets.every((o) => o.error !== null && !(o.error instanceof GroupOffsetsError))
+    )
+      throw offsets[0]!.error;
 
     const brokerSupported = this.discoverySupported === true;
     return {
       brokers: this.client.brokerCount(),
       groupsSource: brokerSupported ? 'broker' : 'configuration',
-      groupsSourceNote: !this.watch.discoverGroups
-        ? 'group discovery is switched off'
-        : this.discoverySupported === false
-          ? 'the broker does not support ListGroups: groups come from the configuration'
-          : null,
+      groupsSourceNote: this.groupsNote(readings),
       missingTopics,
       logEnd,
       groups: readings,
