@@ -3,7 +3,15 @@ import type { GroupMember, GroupState } from '../../../src-preload/contract';
 import { kafkaClientConfig } from '../connectors/kafka';
 import type { KafkaConnectionConfig } from '../connectors/types';
 import { createKafkaCluster, type CreatedCluster } from '../monitoring/kafka/kafkajsCluster';
+import {
+  GroupNotEmptyError,
+  MEMBERS_PRESENT,
+  explainMetadataError,
+  kafkaErrorType,
+} from './kafkaErrors';
 import type { PartitionPosition } from './resetPlan';
+
+export { GroupNotEmptyError, explainMetadataError } from './kafkaErrors';
 
 const GROUP_STATES: ReadonlySet<string> = new Set([
   'Stable',
@@ -80,24 +88,6 @@ export type GroupAdminFactory = (
   timeoutMs: number,
 ) => GroupAdminPort;
 
-/** A broker refused an offset commit because the group has members (or is rebalancing). */
-export class GroupNotEmptyError extends Error {
-  constructor(
-    readonly groupId: string,
-    readonly code: string,
-  ) {
-    super(`the coordinator refused the commit for group ${groupId}: ${code}`);
-    this.name = 'GroupNotEmptyError';
-  }
-}
-
-/** Kafka's answers to a commit from outside a group that still has members. */
-const MEMBERS_PRESENT = new Set([
-  'UNKNOWN_MEMBER_ID',
-  'ILLEGAL_GENERATION',
-  'REBALANCE_IN_PROGRESS',
-]);
-
 /**
  * Metadata for all topics as kafkajs decodes it (v1 and later). The typed
  * handle in kafkajsCluster.ts declares only the fields the monitor reads.
@@ -118,29 +108,6 @@ interface FullMetadata {
  */
 function isInternalTopic(name: string, flagged: boolean | undefined): boolean {
   return flagged === true || name.startsWith('__');
-}
-
-/** The Kafka error type of an error or of what it wraps (kafkajs's retrier wraps the last one). */
-function kafkaErrorType(error: unknown): string | undefined {
-  for (let link = error, depth = 0; link && depth < 5; depth += 1) {
-    const type = (link as { type?: unknown }).type;
-    if (typeof type === 'string') return type;
-    link = (link as { cause?: unknown }).cause;
-  }
-  return undefined;
-}
-
-/**
- * kafkajs refuses a whole Metadata answer when one partition of one topic
- * has no leader, so one offline partition hides every topic; say that
- * instead of LEADER_NOT_AVAILABLE.
- */
-export function explainMetadataError(error: unknown): unknown {
-  if (kafkaErrorType(error) !== 'LEADER_NOT_AVAILABLE') return error;
-  return new Error(
-    'a partition has no leader (is a broker down?), and the topic list cannot be read ' +
-      'until every partition has one',
-  );
 }
 
 /**
@@ -307,8 +274,8 @@ export class GroupAdmin implements GroupAdminPort {
           topics: [...byTopic].map(([topic, partitions]) => ({ topic, partitions })),
         });
       } catch (error) {
-        const type = (error as { type?: unknown }).type;
-        if (typeof type === 'string' && MEMBERS_PRESENT.has(type))
+        const type = kafkaErrorType(error);
+        if (type !== undefined && MEMBERS_PRESENT.has(type))
           throw new GroupNotEmptyError(groupId, type);
         throw error;
       }

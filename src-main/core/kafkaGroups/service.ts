@@ -24,6 +24,7 @@ import {
   type GroupAdminPort,
   type GroupSnapshot,
 } from './groupAdmin';
+import { kafkaErrorType } from './kafkaErrors';
 import { planReset, type PartitionPosition, type ResetPlan } from './resetPlan';
 
 /** Each admin call is bounded; an operator waits for the answer. */
@@ -120,9 +121,10 @@ export class KafkaGroupService {
 
   private toSluiceError(error: unknown, config: KafkaConnectionConfig, what: string): unknown {
     if (error instanceof SluiceError) return error;
-    const type = (error as { type?: unknown }).type;
+    // kafkajs's retrier wraps the broker's error: look through the chain.
+    const type = kafkaErrorType(error);
     const user = config.sasl?.username ?? null;
-    if (typeof type === 'string' && type in NOT_AUTHORISED) {
+    if (type !== undefined && type in NOT_AUTHORISED) {
       return new SluiceError(
         'DENIED',
         `the broker refused ${what}: ${user ? `user "${user}"` : 'this client'} is not ` +
