@@ -14,6 +14,7 @@ import { GroupAdmin, type SentRequest } from '../../../src-main/core/kafkaGroups
 import { SluiceError, type KafkaCatalog } from '../../../src-preload/contract';
 import { makeTempDir } from '../../support/tempDir';
 import { testHost } from '../deadletters/harness';
+import { until } from '../../support/until';
 
 const BULK_TOPICS = 40;
 let cluster: ApacheKafkaCluster;
@@ -28,21 +29,6 @@ async function catalog(): Promise<KafkaCatalog> {
   const result = await core.dispatch('kafka.catalog', { environmentId }, { transport: 'internal' });
   if (!result.ok) throw SluiceError.fromData(result.error);
   return result.value as KafkaCatalog;
-}
-
-async function until<T>(what: string, probe: () => Promise<T | null>, timeoutMs = 90_000) {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown = null;
-  while (Date.now() < deadline) {
-    try {
-      const value = await probe();
-      if (value !== null) return value;
-    } catch (error) {
-      last = error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
 }
 
 beforeAll(async () => {
@@ -212,10 +198,15 @@ describe('the Kafka catalog on Apache Kafka', () => {
     } finally {
       await cluster.brokerUp(2);
     }
-    const back = await until('the catalog to list every topic again', async () => {
-      const listed = await catalog();
-      return listed.topics.find((t) => t.name === 'orders')?.records === 30 ? listed : null;
-    });
+    const back = await until(
+      'the catalog to list every topic again',
+      async () => {
+        const listed = await catalog();
+        return listed.topics.find((t) => t.name === 'orders')?.records === 30 ? listed : null;
+      },
+      90_000,
+      500,
+    );
     expect(back.topics.filter((t) => !t.internal)).toHaveLength(BULK_TOPICS + 3);
   });
 });

@@ -8,27 +8,13 @@ import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startKafka, type ApacheKafkaCluster } from '../../../sandbox/servers';
 import { startCore, type TestCore } from '../deadletters/harness';
+import { until } from '../../support/until';
 
 const TOPIC = 'jobs';
 let cluster: ApacheKafkaCluster;
 let t: TestCore;
 let environmentId: string;
 let kafka: Kafka;
-
-async function until<T>(what: string, probe: () => Promise<T | null>, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown = null;
-  while (Date.now() < deadline) {
-    try {
-      const value = await probe();
-      if (value !== null) return value;
-    } catch (error) {
-      last = error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 300));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-}
 
 /** A consumer that reads `count` records and commits after each. */
 async function consume(groupId: string, clientId: string, count: number): Promise<Consumer> {
