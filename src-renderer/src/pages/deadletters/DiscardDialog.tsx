@@ -6,6 +6,7 @@ import {
   type Selection,
 } from '../../../../src-preload/contract';
 import { useDiscard } from '../../queries/deadletters';
+import { ProductionNameField } from '../../components/ProductionNameField';
 import { useModalDialog } from '../../components/useModalDialog';
 
 /** Discard with a required reason; production bulk discards ask for the environment's name. */
@@ -61,16 +62,12 @@ export function DiscardDialog({
           </label>
         </div>
         {needsName ? (
-          <div className="field dl-confirm">
-            <label>
-              Production: type <strong>{environment.name}</strong> to confirm
-              <input
-                value={typedName}
-                onChange={(e) => setTypedName(e.target.value)}
-                autoComplete="off"
-              />
-            </label>
-          </div>
+          <ProductionNameField
+            environmentName={environment.name}
+            value={typedName}
+            onChange={setTypedName}
+            className="field dl-confirm"
+          />
         ) : null}
         {discard.error ? (
           <p className="field-error" role="alert">

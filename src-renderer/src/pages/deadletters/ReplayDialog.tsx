@@ -10,6 +10,7 @@ import {
 import { useDryRun, useStartReplay } from '../../queries/deadletters';
 import { PayloadView } from './PayloadView';
 import { useModalDialog } from '../../components/useModalDialog';
+import { ProductionNameField } from '../../components/ProductionNameField';
 
 type TargetKind = ReplayTargetInput['kind'];
 
@@ -263,18 +264,14 @@ export function ReplayDialog({
                 </details>
               ) : null}
               {needsName ? (
-                <div className="field dl-confirm">
-                  <label>
-                    {result.count.toLocaleString('en')} entries in production: type{' '}
-                    <strong>{environment.name}</strong> to confirm
-                    <input
-                      value={typedName}
-                      onChange={(e) => setTypedName(e.target.value)}
-                      data-testid="dl-confirm-name"
-                      autoComplete="off"
-                    />
-                  </label>
-                </div>
+                <ProductionNameField
+                  environmentName={environment.name}
+                  value={typedName}
+                  onChange={setTypedName}
+                  lead={`${result.count.toLocaleString('en')} entries in production:`}
+                  className="field dl-confirm"
+                  testId="dl-confirm-name"
+                />
               ) : null}
             </>
           )}

@@ -8,6 +8,7 @@ import {
 import { useModalDialog } from '../../components/useModalDialog';
 import { useOffsetReset, useResetPreview } from '../../queries/kafkaGroups';
 import { formatCount } from '../monitoring/format';
+import { ProductionNameField } from '../../components/ProductionNameField';
 
 type TargetKind = OffsetResetTarget['kind'] | 'skip-one';
 
@@ -234,17 +235,12 @@ export function OffsetResetDialog({
         ) : null}
 
         {needsName && shown && shown.refusal === null && !reset.data ? (
-          <div className="field">
-            <label>
-              Production: type <strong>{environment.name}</strong> to confirm
-              <input
-                value={typedName}
-                onChange={(e) => setTypedName(e.target.value)}
-                autoComplete="off"
-                data-testid="offset-reset-confirm-name"
-              />
-            </label>
-          </div>
+          <ProductionNameField
+            environmentName={environment.name}
+            value={typedName}
+            onChange={setTypedName}
+            testId="offset-reset-confirm-name"
+          />
         ) : null}
         {preview.error || reset.error ? (
           <p className="field-error" role="alert">
