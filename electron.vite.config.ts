@@ -24,14 +24,20 @@ function devServerCsp(): Plugin {
 // require from node_modules) and the React renderer (relative base, so the
 // same build loads from file:// in Electron and under /t/<token>/ in browser
 // mode).
+// The shared layer (the contract and pure helpers every layer may use) is
+// imported as @shared/..., the same alias tsconfig.base.json declares.
+const resolveShared = { alias: { '@shared': resolve(__dirname, 'src-shared') } };
+
 export default defineConfig({
   main: {
+    resolve: resolveShared,
     build: {
       outDir: 'out/main',
       rollupOptions: { input: { index: resolve(__dirname, 'src-main/index.ts') } },
     },
   },
   preload: {
+    resolve: resolveShared,
     build: {
       outDir: 'out/preload',
       externalizeDeps: false,
@@ -44,6 +50,7 @@ export default defineConfig({
   renderer: {
     root: resolve(__dirname, 'src-renderer'),
     base: './',
+    resolve: resolveShared,
     plugins: [react(), devServerCsp()],
     build: {
       outDir: resolve(__dirname, 'out/renderer'),

@@ -1,12 +1,16 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 // Two projects: unit tests run fast with no servers; integration tests start
 // real PostgreSQL, Redis and Kafka-protocol servers on loopback (sandbox/servers)
 // and run one file at a time so two suites never fight over CPU on a 2-core box.
 export default defineConfig({
+  // The same alias as tsconfig.base.json's paths and electron.vite.config.ts.
+  resolve: { alias: { '@shared': fileURLToPath(new URL('./src-shared', import.meta.url)) } },
   test: {
     projects: [
       {
+        extends: true,
         test: {
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
@@ -15,6 +19,7 @@ export default defineConfig({
         },
       },
       {
+        extends: true,
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],

@@ -6,8 +6,8 @@
  * everything it started.
  */
 import { join } from 'node:path';
-import { stderrLogger } from '../src-main/core/log/logger';
-import type { Logger } from '../src-main/core/log/logger';
+import { stderrLogger } from '@shared/log/logger';
+import type { Logger } from '@shared/log/logger';
 import { errorMessage } from './common/errors';
 import { describeSandbox, maskedEnvironment, statusLine, writeEnvironmentFile } from './describe';
 import { NO_FAILURES } from './loadgen/payloads';

@@ -13,7 +13,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { stderrLogger } from '../src-main/core/log/logger';
+import { stderrLogger } from '@shared/log/logger';
 import { errorMessage } from './common/errors';
 import { describeSandbox, maskedEnvironment, writeEnvironmentFile } from './describe';
 import { startSandbox } from './pipeline';

@@ -1,6 +1,6 @@
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { redactText } from '../src-main/core/log/redact';
+import { redactText } from '@shared/log/redact';
 import { SYNC_DLQ_TOPIC, SYNC_GROUP, SYNC_TOPIC } from './common/names';
 import type { Sandbox, SandboxEnvironment, SandboxSnapshot } from './pipeline';
 

@@ -6,8 +6,8 @@
 import type { Admin, Kafka } from 'kafkajs';
 import type { Redis } from 'ioredis';
 import type pg from 'pg';
-import type { Logger } from '../src-main/core/log/logger';
-import { silentLogger } from '../src-main/core/log/logger';
+import type { Logger } from '@shared/log/logger';
+import { silentLogger } from '@shared/log/logger';
 import { createPgPool, createRedis } from './common/clients';
 import { queueKeys, SYNC_DLQ_TOPIC, SYNC_GROUP, SYNC_TOPIC } from './common/names';
 import type { QueueKeys } from './common/names';

@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { HTTP_TOKEN_HEADER, httpCallPath } from '../src-preload/contract/transport';
+import { HTTP_TOKEN_HEADER, httpCallPath } from '@shared/contract/transport';
 import type { SandboxEnvironment } from './pipeline';
 
 export interface SluiceServe {

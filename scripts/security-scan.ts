@@ -4,7 +4,7 @@
  * its programmatic runner: run(options) -> { issues, errors }).
  *
  * What is scanned, and why:
- * - The TypeScript sources of src-main, src-preload and src-renderer, not the
+ * - The TypeScript sources of src-shared, src-main, src-preload and src-renderer, not the
  *   built bundles. electronegativity parses TypeScript itself (@babel/parser
  *   with the typescript plugin; the scan fails if any file does not parse), so
  *   findings point at the lines we wrote. The bundles in out/ would add
@@ -41,7 +41,7 @@ import { createWindowOptions } from '../src-main/shell/windowOptions';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
 const ALLOWLIST_FILE = path.join(root, 'scripts', 'security-scan-allowlist.json');
-const SCANNED_DIRS = ['src-main', 'src-preload', 'src-renderer'] as const;
+const SCANNED_DIRS = ['src-shared', 'src-main', 'src-preload', 'src-renderer'] as const;
 const EXCLUDED_CHECKS = ['AvailableSecurityFixesGlobalCheck', 'ElectronVersionJSONCheck'];
 
 interface Level {

@@ -17,7 +17,7 @@ import {
   type Rectangle,
 } from 'electron';
 import { StoreOpenError, createCore, type Core } from './core/app';
-import type { Logger } from './core/log/logger';
+import type { Logger } from '@shared/log/logger';
 import { registerIpc } from './ipc';
 import { resolveAppPage, type AppPage } from './shell/appPage';
 import { createElectronHost } from './shell/electronHost';

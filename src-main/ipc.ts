@@ -5,15 +5,10 @@
  * event forwarded to every window.
  */
 import type { BrowserWindow, IpcMain, IpcMainInvokeEvent } from 'electron';
-import {
-  channelNames,
-  ipcEventChannel,
-  ipcInvokeChannel,
-  type WireResult,
-} from '../src-preload/contract';
+import { channelNames, ipcEventChannel, ipcInvokeChannel, type WireResult } from '@shared/contract';
 import type { Dispatch } from './core/rpc/dispatcher';
 import type { EventBus } from './core/rpc/eventBus';
-import type { Logger } from './core/log/logger';
+import type { Logger } from '@shared/log/logger';
 
 export interface RegisterIpcOptions {
   ipcMain: Pick<IpcMain, 'handle' | 'removeHandler'>;

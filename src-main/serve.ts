@@ -13,8 +13,8 @@ import { NonLoopbackAddressError, resolveLoopbackHost } from './bridge/loopback'
 import { startBridge, type Bridge } from './bridge/server';
 import { SERVE_USAGE, UsageError, parseServeArgs, type ServeOptions } from './bridge/serveOptions';
 import { StoreOpenError, createCore, type Core } from './core/app';
-import { stderrLogger } from './core/log/logger';
-import { redactText } from './core/log/redact';
+import { stderrLogger } from '@shared/log/logger';
+import { redactText } from '@shared/log/redact';
 
 const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** Bounded so a hung connection cannot keep a stopping server alive forever. */

@@ -16,7 +16,7 @@ import {
   type EventName,
   type SluiceBridge,
   type WireResult,
-} from './contract';
+} from '@shared/contract';
 
 function isEventName(value: unknown): value is EventName {
   return typeof value === 'string' && Object.prototype.hasOwnProperty.call(events, value);

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
 import type pg from 'pg';
-import type { Logger } from '../../src-main/core/log/logger';
-import { silentLogger } from '../../src-main/core/log/logger';
+import type { Logger } from '@shared/log/logger';
+import { silentLogger } from '@shared/log/logger';
 import { errorClass, errorMessage, isTransient } from '../common/errors';
 import { backoffDelay, sleep } from '../common/time';
 import { insertDeadLetters } from '../schema/deadLetters';

@@ -2,7 +2,7 @@
  * Imports a JSON Lines file into the sandbox's PostgreSQL:
  *   POSTGRES_URL=... tsx sandbox/importer/main.ts <file> [--chunk-size N]
  */
-import { stderrLogger } from '../../src-main/core/log/logger';
+import { stderrLogger } from '@shared/log/logger';
 import { createPgPool } from '../common/clients';
 import { migrate } from '../schema/migrate';
 import { importFile } from './importer';

@@ -1,7 +1,7 @@
 import { Agent, request } from 'node:http';
 import type { Redis } from 'ioredis';
-import type { Logger } from '../../src-main/core/log/logger';
-import { silentLogger } from '../../src-main/core/log/logger';
+import type { Logger } from '@shared/log/logger';
+import { silentLogger } from '@shared/log/logger';
 import { createRedis, execChecked } from '../common/clients';
 import type { RedisConnection } from '../common/clients';
 import { errorMessage } from '../common/errors';

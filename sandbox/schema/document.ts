@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { locateJsonSyntaxError } from '../../src-main/bridge/jsonSyntax';
+import { locateJsonSyntaxError } from '@shared/jsonSyntax';
 import { firstInvalidUtf8Byte } from './utf8';
 
 /** Serialized size limit of a document body, enforced by the worker and the importer. */

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { inTransaction } from '../../src-main/core/connectors/pgTransaction';
+import { inTransaction } from '@shared/pg/inTransaction';
 import { isDocumentError } from '../common/errors';
 import { OUTBOX_CHANNEL } from '../common/names';
 import type { Write } from './document';

@@ -1,6 +1,6 @@
 import type pg from 'pg';
-import type { Logger } from '../../src-main/core/log/logger';
-import { silentLogger } from '../../src-main/core/log/logger';
+import type { Logger } from '@shared/log/logger';
+import { silentLogger } from '@shared/log/logger';
 import { errorMessage } from '../common/errors';
 import { SYNC_TOPIC } from '../common/names';
 import { SYNC_GAP_CONDITION } from '../schema/syncGap';

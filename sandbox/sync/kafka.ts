@@ -1,7 +1,7 @@
 import { Kafka, Partitioners, logLevel } from 'kafkajs';
 import type { LogEntry, Producer, logCreator } from 'kafkajs';
-import type { Logger } from '../../src-main/core/log/logger';
-import { silentLogger } from '../../src-main/core/log/logger';
+import type { Logger } from '@shared/log/logger';
+import { silentLogger } from '@shared/log/logger';
 import { withTimeout } from '../common/time';
 
 export interface KafkaConnection {

@@ -1,6 +1,6 @@
 import pg from 'pg';
-import type { Logger } from '../../src-main/core/log/logger';
-import { silentLogger } from '../../src-main/core/log/logger';
+import type { Logger } from '@shared/log/logger';
+import { silentLogger } from '@shared/log/logger';
 import { errorMessage } from '../common/errors';
 import { OUTBOX_CHANNEL, SYNC_TOPIC } from '../common/names';
 import { backoffDelay, sleep, withTimeout } from '../common/time';

@@ -1,7 +1,7 @@
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type pg from 'pg';
-import type { Logger } from '../../src-main/core/log/logger';
-import { silentLogger } from '../../src-main/core/log/logger';
+import type { Logger } from '@shared/log/logger';
+import { silentLogger } from '@shared/log/logger';
 import { errorMessage } from '../common/errors';
 import { SYNC_CONNECTOR_NAME, SYNC_DLQ_TOPIC, SYNC_GROUP, SYNC_TOPIC } from '../common/names';
 import { backoffDelay, sleep, withTimeout } from '../common/time';

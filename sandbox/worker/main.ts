@@ -5,7 +5,7 @@
  * MAX_RETRIES, RETRY_BASE_MS. Prints "worker ready" once it is popping, and
  * one JSON line per batch; SIGTERM/SIGINT stop it cleanly.
  */
-import { stderrLogger } from '../../src-main/core/log/logger';
+import { stderrLogger } from '@shared/log/logger';
 import { Worker } from './worker';
 
 function required(name: string): string {

@@ -1,8 +1,8 @@
 import { EventEmitter } from 'node:events';
 import type { Redis } from 'ioredis';
 import type pg from 'pg';
-import type { Logger } from '../../src-main/core/log/logger';
-import { silentLogger } from '../../src-main/core/log/logger';
+import type { Logger } from '@shared/log/logger';
+import { silentLogger } from '@shared/log/logger';
 import { createPgPool, createRedis, execChecked } from '../common/clients';
 import type { RedisConnection } from '../common/clients';
 import { errorClass, errorMessage } from '../common/errors';

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Host } from '../core/host';
-import type { Logger } from '../core/log/logger';
+import type { Logger } from '@shared/log/logger';
 import { createFileSecretStore } from '../core/secrets';
 import { currentOperator } from '../core/operator';
 

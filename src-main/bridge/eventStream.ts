@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EventBus } from '../core/rpc/eventBus';
-import type { Logger } from '../core/log/logger';
+import type { Logger } from '@shared/log/logger';
 
 export interface EventStreamOptions {
   readonly events: Pick<EventBus, 'onAny'>;

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { locateJsonSyntaxError } from './jsonSyntax';
+import { locateJsonSyntaxError } from '@shared/jsonSyntax';
 
 export class BodyTooLargeError extends Error {
   constructor(readonly limitBytes: number) {

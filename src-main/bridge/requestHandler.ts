@@ -8,8 +8,8 @@ import {
   HTTP_PAGE_PREFIX,
   HTTP_TOKEN_HEADER,
   type WireResult,
-} from '../../src-preload/contract';
-import type { Logger } from '../core/log/logger';
+} from '@shared/contract';
+import type { Logger } from '@shared/log/logger';
 import type { EventBus } from '../core/rpc/eventBus';
 import type { Dispatch } from '../core/rpc/dispatcher';
 import { openEventStream } from './eventStream';

@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import type { ErrorCode, WireResult } from '../../src-preload/contract';
+import type { ErrorCode, WireResult } from '@shared/contract';
 // The one policy shared with the Electron shell and the renderer's meta tag.
 import { CONTENT_SECURITY_POLICY } from '../shell/csp';
 

@@ -28,7 +28,7 @@ import { appHandlers } from './settings/handlers';
 import { SettingsRepository } from './settings/repository';
 import { openStore, type Db } from './store/database';
 import { migrations } from './store/migrations';
-import type { HandlerMap } from '../../src-preload/contract';
+import type { HandlerMap } from '@shared/contract';
 
 export { StoreOpenError } from './store/storeOpenError';
 

@@ -1,5 +1,5 @@
-import type { SecretStorageStatus } from '../../src-preload/contract';
-import type { Logger } from './log/logger';
+import type { SecretStorageStatus } from '@shared/contract';
+import type { Logger } from '@shared/log/logger';
 
 /**
  * Where secrets live. Electron: safeStorage-encrypted blobs; browser mode: a

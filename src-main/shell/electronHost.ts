@@ -2,7 +2,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { BrowserWindow, Notification, dialog, safeStorage } from 'electron';
 import type { Host } from '../core/host';
-import type { Logger } from '../core/log/logger';
+import type { Logger } from '@shared/log/logger';
 import { createEncryptedSecretStore } from '../core/secrets';
 import { createSafeStorageCipher } from './safeStorageCipher';
 import { currentOperator } from '../core/operator';

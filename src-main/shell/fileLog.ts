@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { createLogger, type LogLevel, type Logger } from '../core/log/logger';
+import { createLogger, type LogLevel, type Logger } from '@shared/log/logger';
 
 export const LOG_DIR = 'logs';
 export const LOG_FILE = 'sluice.log';

@@ -1,5 +1,5 @@
 import type { SafeStorage } from 'electron';
-import { SluiceError } from '../../src-preload/contract';
+import { SluiceError } from '@shared/contract';
 import type { SecretCipher } from '../core/secrets';
 
 export type SafeStorageApi = Pick<

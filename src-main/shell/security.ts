@@ -1,5 +1,5 @@
 import type { Session, WebContents } from 'electron';
-import type { Logger } from '../core/log/logger';
+import type { Logger } from '@shared/log/logger';
 import { isAppUrl, isExternalWebUrl, type AppPage } from './appPage';
 import { CONTENT_SECURITY_POLICY } from './csp';
 

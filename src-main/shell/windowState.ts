@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import type { BrowserWindow, Rectangle } from 'electron';
-import type { Logger } from '../core/log/logger';
+import type { Logger } from '@shared/log/logger';
 
 /**
  * The main window's size, position and maximised flag, kept in

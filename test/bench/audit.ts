@@ -22,7 +22,7 @@ import {
 } from '../../src-main/core/audit/record';
 import { openStore } from '../../src-main/core/store/database';
 import { migrations } from '../../src-main/core/store/migrations';
-import type { AuditFilter } from '../../src-preload/contract';
+import type { AuditFilter } from '@shared/contract';
 
 const ACTIONS = [
   'deadletters.replay',

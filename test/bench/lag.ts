@@ -28,10 +28,10 @@ import {
   environmentInputSchema,
   monitoringConfigSchema,
   type MonitoringConfigInput,
-} from '../../src-preload/contract';
+} from '@shared/contract';
 import { EnvironmentRepository } from '../../src-main/core/environments/repository';
 import { EnvironmentService } from '../../src-main/core/environments/service';
-import { silentLogger } from '../../src-main/core/log/logger';
+import { silentLogger } from '@shared/log/logger';
 import {
   GROUPS_PER_REQUEST,
   KafkaOffsetsClient,

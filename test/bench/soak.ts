@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { stderrLogger } from '../../src-main/core/log/logger';
+import { stderrLogger } from '@shared/log/logger';
 import { NO_FAILURES } from '../../sandbox/loadgen/payloads';
 import { startSandbox } from '../../sandbox/pipeline';
 import type { Sandbox } from '../../sandbox/pipeline';

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { _electron as electron, expect, test, type ElectronApplication } from '@playwright/test';
-import type { SluiceBridge, WireResult } from '../../src-preload/contract';
+import type { SluiceBridge, WireResult } from '@shared/contract';
 
 /**
  * The real Electron app, built (out/main/index.js via package.json "main"),

@@ -10,7 +10,7 @@ import {
   startSluiceServe,
   type SluiceServe,
 } from '../../sandbox/sluice';
-import type { MonitoringSnapshot } from '../../src-preload/contract';
+import type { MonitoringSnapshot } from '@shared/contract';
 import { launchChromium } from './support/chromium';
 
 const REPO_ROOT = resolve(import.meta.dirname, '..', '..');

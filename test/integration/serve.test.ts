@@ -4,7 +4,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { HTTP_TOKEN_HEADER, appInfoSchema } from '../../src-preload/contract';
+import { HTTP_TOKEN_HEADER, appInfoSchema } from '@shared/contract';
 
 const REPO_ROOT = join(import.meta.dirname, '..', '..');
 const INDEX_HTML = '<!doctype html><title>Sluice under test</title>';

@@ -8,7 +8,7 @@ import {
   type AuditPage,
   type AuditRecord,
   type AuditVerifyResult,
-} from '../../../src-preload/contract';
+} from '@shared/contract';
 import type { Db } from '../store/database';
 import { StatementCache } from '../store/statementCache';
 import { filterSql, type FilterCondition } from './filterSql';

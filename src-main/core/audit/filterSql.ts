@@ -1,4 +1,4 @@
-import type { AuditFilter } from '../../../src-preload/contract';
+import type { AuditFilter } from '@shared/contract';
 
 export interface FilterCondition {
   sql: string;

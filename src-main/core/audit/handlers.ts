@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdirSync, rmSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { SluiceError } from '../../../src-preload/contract';
+import { SluiceError } from '@shared/contract';
 import type { HandlersFor } from '../rpc/dispatcher';
 import type { AuditLog } from './auditLog';
 import { EXPORT_EXTENSIONS, writeExport } from './export';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { SECRET_MASK } from '../../../src-preload/contract';
-import { redactText } from '../log/redact';
+import { SECRET_MASK } from '@shared/contract';
+import { redactText } from '@shared/log/redact';
 import { canonicalJson, type CanonicalHooks } from './canonicalJson';
 
 /**

@@ -1,10 +1,5 @@
 import { hash } from 'node:crypto';
-import type {
-  AuditRecord,
-  AuditRecordSummary,
-  AuditResult,
-  AuditTarget,
-} from '../../../src-preload/contract';
+import type { AuditRecord, AuditRecordSummary, AuditResult, AuditTarget } from '@shared/contract';
 import { jsonString, wellFormed } from './canonicalJson';
 import { isoTime } from './isoTime';
 import { auditJson, redactString } from './masking';

@@ -1,4 +1,4 @@
-import type { Logger } from '../log/logger';
+import type { Logger } from '@shared/log/logger';
 import type { AuditLog } from './auditLog';
 import type { AuditOperator } from './record';
 import { createAuditScope, type AuditRecorder } from './scope';

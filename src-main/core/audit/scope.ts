@@ -1,4 +1,4 @@
-import type { AuditTarget, WireResult } from '../../../src-preload/contract';
+import type { AuditTarget, WireResult } from '@shared/contract';
 import { auditJson } from './masking';
 import { PreparedAuditJson } from './record';
 

@@ -1,9 +1,5 @@
 import { availableParallelism } from 'node:os';
-import {
-  AUDIT_GENESIS_HASH,
-  type AuditHead,
-  type AuditVerifyResult,
-} from '../../../src-preload/contract';
+import { AUDIT_GENESIS_HASH, type AuditHead, type AuditVerifyResult } from '@shared/contract';
 import { VERIFY_RANGE_SQL } from './chainSql';
 import { startSqliteWorker, type WorkerDatabase } from './sqliteWorker';
 import { VERIFY_WORKER_SOURCE } from './verifyWorker';

@@ -1,8 +1,5 @@
-import type {
-  ConnectionFailureCause,
-  ServiceKind,
-} from '../../../src-preload/contract/channels/environments';
-import { redactText } from '../log/redact';
+import type { ConnectionFailureCause, ServiceKind } from '@shared/contract/channels/environments';
+import { redactText } from '@shared/log/redact';
 import { ClosedBeforeAnswerError, DeadlineExceededError, NotAuthorisedError } from './failures';
 
 /** What the classifier knows about the attempt, for words that name the target. */

@@ -2,8 +2,8 @@ import type {
   ConnectionFailureCause,
   ConnectionTestResult,
   ServiceKind,
-} from '../../../src-preload/contract/channels/environments';
-import { redactText } from '../log/redact';
+} from '@shared/contract/channels/environments';
+import { redactText } from '@shared/log/redact';
 
 /** The whole test (connect, handshake, first requests) did not finish in time. */
 export class DeadlineExceededError extends Error {

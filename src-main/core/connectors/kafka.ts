@@ -1,6 +1,6 @@
 import { Kafka, logLevel } from 'kafkajs';
 import type { AclFilter, Admin, KafkaConfig, SASLOptions } from 'kafkajs';
-import type { ConnectionTestResult } from '../../../src-preload/contract/channels/environments';
+import type { ConnectionTestResult } from '@shared/contract/channels/environments';
 import { classifyConnectionError } from './classify';
 import type { FailureContext } from './classify';
 import { NotAuthorisedError, elapsedSince, failureResult, withDeadline } from './failures';

@@ -1,5 +1,5 @@
 import type Redis from 'ioredis';
-import type { ConnectionTestResult } from '../../../src-preload/contract/channels/environments';
+import type { ConnectionTestResult } from '@shared/contract/channels/environments';
 import { classifyConnectionError } from './classify';
 import type { FailureContext } from './classify';
 import { elapsedSince, failureResult, urlPassword, urlTarget, withDeadline } from './failures';

@@ -1,9 +1,6 @@
 import { createHash } from 'node:crypto';
-import type {
-  ConnectionTestResult,
-  ServiceKind,
-} from '../../../src-preload/contract/channels/environments';
-import type { Logger } from '../log/logger';
+import type { ConnectionTestResult, ServiceKind } from '@shared/contract/channels/environments';
+import type { Logger } from '@shared/log/logger';
 import { KafkaConnector } from './kafka';
 import { PostgresConnector } from './postgres';
 import { RedisConnector } from './redis';

@@ -1,7 +1,4 @@
-import type {
-  ConnectionTestResult,
-  ServiceKind,
-} from '../../../src-preload/contract/channels/environments';
+import type { ConnectionTestResult, ServiceKind } from '@shared/contract/channels/environments';
 
 /** A Redis server. The password travels beside the URL, never inside it. */
 export interface RedisConnectionConfig {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { PayloadView } from '../../../src-preload/contract';
+import type { PayloadView } from '@shared/contract';
 
 /** True when the bytes decode as UTF-8 and encode back to exactly the same bytes. */
 export function isUtf8(bytes: Buffer): boolean {

@@ -1,4 +1,4 @@
-import { SluiceError } from '../../../src-preload/contract';
+import { SluiceError } from '@shared/contract';
 import { OutageError } from './faults';
 
 /** Errors of the servers become UNAVAILABLE for callers; anything else passes through. */

@@ -1,4 +1,4 @@
-import type { DeadLetterDetail } from '../../../src-preload/contract';
+import type { DeadLetterDetail } from '@shared/contract';
 import { payloadView, sha256 } from './bytes';
 import type { SavedEdit } from './edit/editStore';
 import { isoOrNull } from './paths';

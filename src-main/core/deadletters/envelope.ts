@@ -1,4 +1,4 @@
-import type { RedisEnvelopeFields } from '../../../src-preload/contract';
+import type { RedisEnvelopeFields } from '@shared/contract';
 import { isUtf8 } from './bytes';
 import { asEpochMs, asInteger, asText, readPath } from './paths';
 

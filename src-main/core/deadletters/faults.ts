@@ -1,5 +1,5 @@
 import { ReplyError } from 'ioredis';
-import { redactText } from '../log/redact';
+import { redactText } from '@shared/log/redact';
 
 /**
  * A server the job needs is unreachable or shutting down: the job pauses and

@@ -1,4 +1,4 @@
-import { SluiceError, type DeadLetterSourceView } from '../../../src-preload/contract';
+import { SluiceError, type DeadLetterSourceView } from '@shared/contract';
 import type { AuditScope } from '../audit/scope';
 import type { EnvironmentRecord } from '../environments/repository';
 

@@ -1,4 +1,4 @@
-import { SluiceError } from '../../../src-preload/contract';
+import { SluiceError } from '@shared/contract';
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 

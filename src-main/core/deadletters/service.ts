@@ -10,10 +10,10 @@ import {
   type EditValidation,
   type IndexState,
   type ReasonGroup,
-} from '../../../src-preload/contract';
+} from '@shared/contract';
 import type { AuditScope } from '../audit/scope';
 import type { EnvironmentRecord } from '../environments/repository';
-import type { Logger } from '../log/logger';
+import type { Logger } from '@shared/log/logger';
 import type { EventBus } from '../rpc/eventBus';
 import type { Db } from '../store/database';
 import { DeadLetterConnections, type EnvironmentAccess } from './clients/connections';

@@ -6,7 +6,7 @@ import type {
   IndexState,
   ReasonGroup,
   Selection,
-} from '../../../src-preload/contract';
+} from '@shared/contract';
 import type { RecordHeader } from './kafkaHeaders';
 
 /** Everything known about one dead letter, bytes included. */

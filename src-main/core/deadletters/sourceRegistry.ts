@@ -1,4 +1,4 @@
-import type { DeadLetterSourceView } from '../../../src-preload/contract';
+import type { DeadLetterSourceView } from '@shared/contract';
 import type { DeadLetterConnections } from './clients/connections';
 import type { EntryIndex } from './index/entryIndex';
 import type { KeyedLock } from './lock';

@@ -3,7 +3,7 @@ import {
   SluiceError,
   type EnvironmentDraft,
   type ServiceKind,
-} from '../../../src-preload/contract';
+} from '@shared/contract';
 import type {
   KafkaConnectionConfig,
   PostgresConnectionConfig,

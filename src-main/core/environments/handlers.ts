@@ -1,8 +1,4 @@
-import {
-  SluiceError,
-  type ConnectionTestResult,
-  type EnvironmentView,
-} from '../../../src-preload/contract';
+import { SluiceError, type ConnectionTestResult, type EnvironmentView } from '@shared/contract';
 import type { HandlersFor } from '../rpc/dispatcher';
 import type { ConnectorRegistry } from '../connectors/registry';
 import { resolveConnectionConfig } from './connectionConfig';

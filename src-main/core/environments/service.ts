@@ -4,7 +4,7 @@ import {
   SluiceError,
   type EnvironmentDraft,
   type EnvironmentView,
-} from '../../../src-preload/contract';
+} from '@shared/contract';
 import type { SecretStore } from '../host';
 import type { EventBus } from '../rpc/eventBus';
 import type { EnvironmentRecord, EnvironmentRepository, StoredKafkaConfig } from './repository';

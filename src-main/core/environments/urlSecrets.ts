@@ -1,4 +1,4 @@
-import { SECRET_MASK } from '../../../src-preload/contract';
+import { SECRET_MASK } from '@shared/contract';
 
 export interface SplitUrl {
   /** The URL with its password removed (the user name stays). */

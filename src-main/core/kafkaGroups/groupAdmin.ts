@@ -1,5 +1,5 @@
 import { AssignerProtocol, Kafka, type KafkaConfig } from 'kafkajs';
-import type { GroupMember, GroupState } from '../../../src-preload/contract';
+import type { GroupMember, GroupState } from '@shared/contract';
 import { kafkaClientConfig } from '../connectors/kafka';
 import type { KafkaConnectionConfig } from '../connectors/types';
 import { createKafkaCluster, type CreatedCluster } from '../monitoring/kafka/kafkajsCluster';

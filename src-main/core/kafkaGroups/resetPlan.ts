@@ -1,4 +1,4 @@
-import type { OffsetResetRow, OffsetResetTarget } from '../../../src-preload/contract';
+import type { OffsetResetRow, OffsetResetTarget } from '@shared/contract';
 
 /** What the cluster says about one partition before a reset. */
 export interface PartitionPosition {

@@ -8,7 +8,7 @@ import {
   type OffsetResetPreview,
   type OffsetResetResult,
   type OffsetResetTarget,
-} from '../../../src-preload/contract';
+} from '@shared/contract';
 import type { AuditScope } from '../audit/scope';
 import { classifyConnectionError } from '../connectors/classify';
 import { scrubSecrets } from '../connectors/failures';

@@ -5,8 +5,8 @@ import {
   storedMonitoringConfigSchema,
   type MonitoringConfig,
   type monitoringConfigSchema,
-} from '../../../src-preload/contract';
-import type { Logger } from '../log/logger';
+} from '@shared/contract';
+import type { Logger } from '@shared/log/logger';
 import type { Db } from '../store/database';
 
 export type ParsedConfigInput = z.output<typeof monitoringConfigSchema>;

@@ -3,7 +3,7 @@ import {
   type EnvironmentDraft,
   type EnvironmentView,
   type ServiceKind,
-} from '../../../src-preload/contract';
+} from '@shared/contract';
 import { resolveConnectionConfig } from '../environments/connectionConfig';
 import type { EnvironmentService } from '../environments/service';
 import type { MonitorConnections, Resolved } from './environmentMonitor';

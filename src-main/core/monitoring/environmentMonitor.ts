@@ -7,13 +7,13 @@ import type {
   ServiceKind,
   SourceHealth,
   StreamRow,
-} from '../../../src-preload/contract';
+} from '@shared/contract';
 import type {
   KafkaConnectionConfig,
   PostgresConnectionConfig,
   RedisConnectionConfig,
 } from '../connectors/types';
-import type { Logger } from '../log/logger';
+import type { Logger } from '@shared/log/logger';
 import type { AlertObservation } from './alerts/ruleEvaluator';
 import type { SampleStore, SeriesPoint } from './history/sampleStore';
 import { KafkaSource } from './kafka/kafkaSource';

@@ -1,4 +1,4 @@
-import type { Alert } from '../../../src-preload/contract';
+import type { Alert } from '@shared/contract';
 import type { EnvironmentService } from '../environments/service';
 import type { HandlersFor } from '../rpc/dispatcher';
 import type { MonitoringService } from './service';

@@ -1,4 +1,4 @@
-import type { ConnectionFailureCause, ServiceKind } from '../../../src-preload/contract';
+import type { ConnectionFailureCause, ServiceKind } from '@shared/contract';
 
 /** What a source's failure looks like to the operator. */
 export interface SourceFailure {

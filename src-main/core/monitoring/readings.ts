@@ -1,4 +1,4 @@
-import type { GapRow, QueueRow, StreamRow } from '../../../src-preload/contract';
+import type { GapRow, QueueRow, StreamRow } from '@shared/contract';
 import type { SeriesPoint } from './history/sampleStore';
 import type { LagState } from './kafka/lagTracker';
 import type { GapSample } from './postgres/syncGapSource';

@@ -10,9 +10,9 @@ import {
   type OverviewRow,
   type PartitionRow,
   type SourceHealth,
-} from '../../../src-preload/contract';
+} from '@shared/contract';
 import type { EnvironmentService } from '../environments/service';
-import type { Logger } from '../log/logger';
+import type { Logger } from '@shared/log/logger';
 import type { EventBus } from '../rpc/eventBus';
 import type { Db } from '../store/database';
 import { EnvironmentAlerts } from './alerts/alertCenter';

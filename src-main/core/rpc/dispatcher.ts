@@ -6,8 +6,8 @@ import {
   type ChannelName,
   type HandlerMap,
   type WireResult,
-} from '../../../src-preload/contract';
-import type { Logger } from '../log/logger';
+} from '@shared/contract';
+import type { Logger } from '@shared/log/logger';
 import { IGNORED_AUDIT_SCOPE, type AuditRecorder, type AuditScope } from '../audit/scope';
 
 /** Who is calling: the transport the call came in on. */

@@ -1,5 +1,5 @@
-import { events, type EventName, type EventPayload } from '../../../src-preload/contract';
-import type { Logger } from '../log/logger';
+import { events, type EventName, type EventPayload } from '@shared/contract';
+import type { Logger } from '@shared/log/logger';
 
 export type AnyEventListener = (event: EventName, payload: unknown) => void;
 

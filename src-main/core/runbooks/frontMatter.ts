@@ -1,4 +1,4 @@
-import { SluiceError, runbookInputSchema, type RunbookInput } from '../../../src-preload/contract';
+import { SluiceError, runbookInputSchema, type RunbookInput } from '@shared/contract';
 
 /**
  * Runbook files: markdown with a front matter block of `key: value` lines

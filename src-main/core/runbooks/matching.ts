@@ -1,4 +1,4 @@
-import type { Runbook, RunbookMatchContext } from '../../../src-preload/contract';
+import type { Runbook, RunbookMatchContext } from '@shared/contract';
 
 function sameText(a: string, b: string): boolean {
   return a.localeCompare(b, undefined, { sensitivity: 'accent' }) === 0;

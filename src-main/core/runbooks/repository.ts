@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Runbook, RunbookMatch } from '../../../src-preload/contract';
+import type { Runbook, RunbookMatch } from '@shared/contract';
 import type { Db } from '../store/database';
 
 interface VersionRow {

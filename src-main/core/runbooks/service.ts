@@ -6,7 +6,7 @@ import {
   type Runbook,
   type RunbookInput,
   type RunbookMatchContext,
-} from '../../../src-preload/contract';
+} from '@shared/contract';
 import { formatRunbookFile, parseRunbookFile, runbookFileName } from './frontMatter';
 import { matchRunbooks } from './matching';
 import type { RunbookRepository } from './repository';

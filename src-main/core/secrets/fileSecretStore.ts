@@ -8,7 +8,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { dirname } from 'node:path';
-import type { SecretStorageStatus } from '../../../src-preload/contract';
+import type { SecretStorageStatus } from '@shared/contract';
 import type { SecretStore } from '../host';
 
 /**

@@ -1,4 +1,4 @@
-import type { Settings } from '../../../src-preload/contract';
+import type { Settings } from '@shared/contract';
 import type { Db } from '../store/database';
 
 const DEFAULTS: Settings = { displayName: '', theme: 'system' };

@@ -1,5 +1,5 @@
 import { createContext, useContext, type ReactNode } from 'react';
-import type { SluiceApi } from '../../../src-preload/contract';
+import type { SluiceApi } from '@shared/contract';
 
 const ApiContext = createContext<SluiceApi | null>(null);
 

@@ -9,7 +9,7 @@ import {
   type EventPayload,
   type SluiceApi,
   type SluiceBridge,
-} from '../../../src-preload/contract';
+} from '@shared/contract';
 
 /**
  * The typed client the whole renderer uses: results come back as data from

@@ -1,4 +1,4 @@
-import type { SluiceApi } from '../../../src-preload/contract';
+import type { SluiceApi } from '@shared/contract';
 import { createSluiceApi } from './client';
 import { HttpBridge, tokenFromPathname } from './httpBridge';
 

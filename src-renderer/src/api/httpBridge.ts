@@ -1,17 +1,12 @@
-import type {
-  ChannelName,
-  EventName,
-  SluiceBridge,
-  WireResult,
-} from '../../../src-preload/contract';
-import { SluiceError, wireResultSchema } from '../../../src-preload/contract/errors';
+import type { ChannelName, EventName, SluiceBridge, WireResult } from '@shared/contract';
+import { SluiceError, wireResultSchema } from '@shared/contract/errors';
 import {
   HTTP_EVENTS_PATH,
   HTTP_PAGE_PREFIX,
   HTTP_TOKEN_HEADER,
   httpCallPath,
   httpExportPath,
-} from '../../../src-preload/contract/transport';
+} from '@shared/contract/transport';
 import { EventStream } from './eventStream';
 
 /**

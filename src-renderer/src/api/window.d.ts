@@ -1,4 +1,4 @@
-import type { SluiceBridge } from '../../../src-preload/contract';
+import type { SluiceBridge } from '@shared/contract';
 
 declare global {
   interface Window {

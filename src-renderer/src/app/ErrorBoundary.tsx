@@ -1,5 +1,5 @@
 import { Component, type ErrorInfo, type ReactNode } from 'react';
-import { SluiceError } from '../../../src-preload/contract';
+import { SluiceError } from '@shared/contract';
 
 interface Props {
   children: ReactNode;

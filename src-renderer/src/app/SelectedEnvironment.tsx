@@ -1,5 +1,5 @@
 import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
-import type { EnvironmentView } from '../../../src-preload/contract';
+import type { EnvironmentView } from '@shared/contract';
 import { useEnvironments } from '../queries/environments';
 import { readStored, writeStored } from './storage';
 

@@ -16,7 +16,7 @@ import { RunbooksPage } from '../pages/runbooks/RunbooksPage';
 import { SettingsPage } from '../pages/settings/SettingsPage';
 import { SyncGapsPage } from '../pages/sync-gaps/SyncGapsPage';
 import { useUpdateSettings } from '../queries/app';
-import type { Settings } from '../../../src-preload/contract';
+import type { Settings } from '@shared/contract';
 
 function CurrentPage({ page, navigate }: { page: PageId; navigate: (page: PageId) => void }) {
   if (page === 'settings') return <SettingsPage />;

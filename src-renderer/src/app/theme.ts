@@ -1,5 +1,5 @@
 import { useEffect, useSyncExternalStore } from 'react';
-import type { Settings } from '../../../src-preload/contract';
+import type { Settings } from '@shared/contract';
 import { useSettings } from '../queries/app';
 import { readStored, writeStored } from './storage';
 

@@ -1,4 +1,4 @@
-import type { EnvironmentView } from '../../../src-preload/contract';
+import type { EnvironmentView } from '@shared/contract';
 
 /** The colour chip and PRODUCTION / read-only badges used wherever an environment is named. */
 export function EnvironmentFlags({

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { SluiceError } from '../../../src-preload/contract';
+import { SluiceError } from '@shared/contract';
 
 export function EmptyState({
   title,

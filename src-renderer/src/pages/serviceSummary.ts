@@ -1,4 +1,4 @@
-import type { EnvironmentView } from '../../../src-preload/contract';
+import type { EnvironmentView } from '@shared/contract';
 
 /** host:port of a URL (no user, no password), or null if it does not parse. */
 export function hostOf(url: string): string | null {

@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { ChannelInput } from '../../../src-preload/contract';
+import type { ChannelInput } from '@shared/contract';
 import { useApi } from '../api/ApiContext';
 import { queryKeys } from './keys';
 

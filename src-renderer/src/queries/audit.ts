@@ -1,5 +1,5 @@
 import { keepPreviousData, useInfiniteQuery, useMutation, useQuery } from '@tanstack/react-query';
-import type { AuditExportFormat, AuditFilter, AuditPage } from '../../../src-preload/contract';
+import type { AuditExportFormat, AuditFilter, AuditPage } from '@shared/contract';
 import { useApi } from '../api/ApiContext';
 
 /** Records per page: enough to fill a tall screen twice, small enough to arrive at once. */

@@ -12,7 +12,7 @@ import type {
   DeadLetterSourceInput,
   ReplayJob,
   ReplayRequestInput,
-} from '../../../src-preload/contract';
+} from '@shared/contract';
 import { useApi } from '../api/ApiContext';
 import { isNewerJob, isUnfinished, keepNewerJobs } from './replayJobFreshness';
 

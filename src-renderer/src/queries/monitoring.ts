@@ -6,7 +6,7 @@ import type {
   ChannelInput,
   HistoryMetric,
   HistoryWindow,
-} from '../../../src-preload/contract';
+} from '@shared/contract';
 import { useApi } from '../api/ApiContext';
 import { pushToast } from '../components/toastStore';
 

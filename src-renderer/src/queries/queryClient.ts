@@ -1,5 +1,5 @@
 import { MutationCache, QueryClient } from '@tanstack/react-query';
-import { SluiceError } from '../../../src-preload/contract';
+import { SluiceError } from '@shared/contract';
 import { pushToast } from '../components/toastStore';
 
 /** Failures that retrying cannot fix. */

@@ -1,4 +1,4 @@
-import type { ReplayJob } from '../../../src-preload/contract';
+import type { ReplayJob } from '@shared/contract';
 
 const FINAL_STATUSES: ReadonlySet<ReplayJob['status']> = new Set([
   'COMPLETED',

@@ -1,10 +1,5 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type {
-  ChannelInput,
-  Runbook,
-  RunbookInput,
-  RunbookMatchContext,
-} from '../../../src-preload/contract';
+import type { ChannelInput, Runbook, RunbookInput, RunbookMatchContext } from '@shared/contract';
 import { useApi } from '../api/ApiContext';
 
 export interface RunbookListFilter {

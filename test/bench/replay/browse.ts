@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { EntryIndex } from '../../../src-main/core/deadletters/index/entryIndex';
 import { openStore } from '../../../src-main/core/store/database';
 import { migrations } from '../../../src-main/core/store/migrations';
-import { browseFilterSchema } from '../../../src-preload/contract';
+import { browseFilterSchema } from '@shared/contract';
 import { makeTempDir } from '../../support/tempDir';
 import { payload } from './common';
 

@@ -1,6 +1,6 @@
 /** What every replay benchmark reports, and the helpers they share. */
 import { spawn } from 'node:child_process';
-import type { ReplayJob } from '../../../src-preload/contract';
+import type { ReplayJob } from '@shared/contract';
 import type { TestCore } from '../../integration/deadletters/harness';
 
 export interface Figure {

@@ -22,7 +22,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   connectionTestResultSchema,
   type ConnectionTestResult,
-} from '../../../src-preload/contract/channels/environments';
+} from '@shared/contract/channels/environments';
 import { classifyConnectionError } from '../../../src-main/core/connectors/classify';
 import type { FailureContext } from '../../../src-main/core/connectors/classify';
 import { KafkaConnector } from '../../../src-main/core/connectors/kafka';

@@ -6,7 +6,7 @@
 import { createServer } from 'node:net';
 import type { AddressInfo, Server, Socket } from 'node:net';
 import { afterAll, beforeAll, expect } from 'vitest';
-import type { ConnectionTestResult } from '../../../src-preload/contract/channels/environments';
+import type { ConnectionTestResult } from '@shared/contract/channels/environments';
 import type { KafkaConnectionConfig } from '../../../src-main/core/connectors/types';
 import { startKafka, startPostgres, startRedis } from '../../../sandbox/servers';
 import type { KafkaCluster, PostgresServer, RedisServer } from '../../../sandbox/servers';

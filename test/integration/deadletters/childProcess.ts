@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import type { ReplayJob } from '../../../src-preload/contract';
+import type { ReplayJob } from '@shared/contract';
 
 const CHILD = fileURLToPath(new URL('./replayChild.ts', import.meta.url));
 const REPO = fileURLToPath(new URL('../../..', import.meta.url));

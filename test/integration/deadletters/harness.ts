@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { createCore, type Core } from '../../../src-main/core/app';
 import type { Host } from '../../../src-main/core/host';
-import { silentLogger } from '../../../src-main/core/log/logger';
+import { silentLogger } from '@shared/log/logger';
 import { createFileSecretStore } from '../../../src-main/core/secrets';
 import type {
   ChannelInput,
@@ -9,8 +9,8 @@ import type {
   ChannelOutput,
   EventName,
   ReplayJob,
-} from '../../../src-preload/contract';
-import { SluiceError } from '../../../src-preload/contract';
+} from '@shared/contract';
+import { SluiceError } from '@shared/contract';
 import { makeTempDir } from '../../support/tempDir';
 
 export const OPERATOR = { osUser: 'dl-tester', hostName: 'test-host' };

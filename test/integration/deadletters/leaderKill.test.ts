@@ -2,7 +2,7 @@ import type { KafkaMessage } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startKafka, type ApacheKafkaCluster } from '../../../sandbox/servers';
 import { IDEMPOTENT_DELIVERY } from '../../../src-main/core/deadletters/sources/kafkaSource';
-import type { ReplayJob } from '../../../src-preload/contract';
+import type { ReplayJob } from '@shared/contract';
 import { createEnvironment, finished, startCore, waitForJob, type TestCore } from './harness';
 import { header, kafkaClient, produce, readAll } from './kafkaSupport';
 

@@ -6,7 +6,7 @@ import {
   type KafkaCluster,
   type RedisServer,
 } from '../../../sandbox/servers';
-import type { ReplayJob } from '../../../src-preload/contract';
+import type { ReplayJob } from '@shared/contract';
 import { createEnvironment, finished, startCore, waitForJob, type TestCore } from './harness';
 import { header, kafkaClient, produce, readAll } from './kafkaSupport';
 

@@ -9,7 +9,7 @@
  * The process exits once the job is COMPLETED, CANCELLED or FAILED.
  */
 import { createCore } from '../../../src-main/core/app';
-import type { ReplayJob } from '../../../src-preload/contract';
+import type { ReplayJob } from '@shared/contract';
 import { testHost } from './harness';
 
 const [dataDir, mode, requestJson] = process.argv.slice(2);

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startKafka, type ApacheKafkaCluster } from '../../../sandbox/servers';
 import { createCore, type Core } from '../../../src-main/core/app';
 import { GroupAdmin, type SentRequest } from '../../../src-main/core/kafkaGroups/groupAdmin';
-import { SluiceError, type KafkaCatalog } from '../../../src-preload/contract';
+import { SluiceError, type KafkaCatalog } from '@shared/contract';
 import { makeTempDir } from '../../support/tempDir';
 import { testHost } from '../deadletters/harness';
 import { until } from '../../support/until';

@@ -11,7 +11,7 @@ import {
   ResourcePatternTypes,
 } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MonitoringConfig } from '../../../src-preload/contract';
+import type { MonitoringConfig } from '@shared/contract';
 import type { KafkaConnectionConfig } from '../../../src-main/core/connectors/types';
 import { KafkaOffsetsClient } from '../../../src-main/core/monitoring/kafka/kafkaOffsetsClient';
 import {

@@ -6,10 +6,10 @@ import {
   type EventName,
   type MonitoringConfigInput,
   type MonitoringSnapshot,
-} from '../../../src-preload/contract';
+} from '@shared/contract';
 import { EnvironmentRepository } from '../../../src-main/core/environments/repository';
 import { EnvironmentService } from '../../../src-main/core/environments/service';
-import { silentLogger } from '../../../src-main/core/log/logger';
+import { silentLogger } from '@shared/log/logger';
 import { MonitoringService } from '../../../src-main/core/monitoring/service';
 import { EventBus } from '../../../src-main/core/rpc/eventBus';
 import { createFileSecretStore } from '../../../src-main/core/secrets';

@@ -8,7 +8,7 @@ import {
   type MonitoringSnapshot,
   type PartitionRow,
   type SourceHealth,
-} from '../../../src-preload/contract';
+} from '@shared/contract';
 import { sleep, startMonitoringHarness, waitFor, type MonitoringHarness } from './harness';
 
 const TOPIC = 'orders';

@@ -1,7 +1,7 @@
 import Redis from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRedis, type RedisServer } from '../../../sandbox/servers';
-import { environmentInputSchema } from '../../../src-preload/contract';
+import { environmentInputSchema } from '@shared/contract';
 import { startMonitoringHarness, waitFor, type MonitoringHarness } from './harness';
 
 const PASSWORD = 'monitor-secret';

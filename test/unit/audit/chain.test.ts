@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AUDIT_GENESIS_HASH } from '../../../src-preload/contract';
+import { AUDIT_GENESIS_HASH } from '@shared/contract';
 import { canonicalJson } from '../../../src-main/core/audit/canonicalJson';
 import { CANONICAL_RECORD_SQL } from '../../../src-main/core/audit/chainSql';
 import { canonicalRecordJson, chainHash, type AuditRow } from '../../../src-main/core/audit/record';

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { createCore, type Core } from '../../../src-main/core/app';
 import type { AuditRow } from '../../../src-main/core/audit/record';
 import type { Host } from '../../../src-main/core/host';
-import { silentLogger } from '../../../src-main/core/log/logger';
+import { silentLogger } from '@shared/log/logger';
 import { createEncryptedSecretStore, type SecretCipher } from '../../../src-main/core/secrets';
 import { makeTempDir } from '../../support/tempDir';
 import { MemoryCluster } from '../kafkaGroups/memoryCluster';

@@ -3,7 +3,7 @@ import { createWriteStream, readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { AuditFilter } from '../../../src-preload/contract';
+import type { AuditFilter } from '@shared/contract';
 import { canonicalJson } from '../../../src-main/core/audit/canonicalJson';
 import { writeCsv, writeJsonl, writePdf } from '../../../src-main/core/audit/export';
 import { CSV_HEADER } from '../../../src-main/core/audit/export/csv';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SECRET_MASK } from '../../../src-preload/contract';
+import { SECRET_MASK } from '@shared/contract';
 import { canonicalJson, jsonString } from '../../../src-main/core/audit/canonicalJson';
 import { isoTime } from '../../../src-main/core/audit/isoTime';
 import {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SECRET_MASK } from '../../../src-preload/contract';
+import { SECRET_MASK } from '@shared/contract';
 import { canonicalJson } from '../../../src-main/core/audit/canonicalJson';
 import {
   MAX_AUDIT_JSON_CHARS,

@@ -1,31 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ChannelName, ErrorCode } from '../../../src-preload/contract';
+import type { ChannelName } from '@shared/contract';
 import { deadLetterMutationScenarios } from '../deadletters/auditScenarios';
 import { kafkaGroupMutationScenarios } from '../kafkaGroups/auditScenarios';
 import type { TestCore } from './coreHarness';
+import type { MutationScenario } from './mutationScenario';
 
 export const UNKNOWN_ID = '2b1e5b43-7a55-4a55-9e0c-3a4a1c1f0d55';
 export const REDIS_PASSWORD = 'audit-redis-Pa55';
 export const SASL_PASSWORD = 'audit-sasl-Pa55';
-
-/** A call prepared against a live core: `prepare` may make earlier calls (they are audited too). */
-export interface PreparedCall {
-  input: unknown;
-  /** Undone after the call (for example a file put in the way). */
-  restore?: () => void;
-}
-
-export interface MutationScenario {
-  /** An input the channel accepts, for driving the dispatcher with stand-in handlers. */
-  sample: unknown;
-  success(t: TestCore): Promise<PreparedCall>;
-  /** A real failure of the handler (or of its input) and the code it fails with. */
-  failure(t: TestCore): Promise<PreparedCall & { code: ErrorCode }>;
-  /** A real denial, when the channel has one today; otherwise the dispatcher test drives one. */
-  denial?(t: TestCore): Promise<PreparedCall>;
-}
 
 async function call(t: TestCore, channel: ChannelName, input: unknown): Promise<unknown> {
   const result = await t.core.dispatch(channel, input, { transport: 'internal' });

@@ -6,19 +6,15 @@ import {
   channels,
   type ChannelName,
   type HandlerMap,
-} from '../../../src-preload/contract';
+} from '@shared/contract';
 import { AuditLog } from '../../../src-main/core/audit/auditLog';
 import type { AuditRow } from '../../../src-main/core/audit/record';
 import { createAuditRecorder } from '../../../src-main/core/audit/recorder';
-import { silentLogger } from '../../../src-main/core/log/logger';
+import { silentLogger } from '@shared/log/logger';
 import { createDispatcher, type HandlerContext } from '../../../src-main/core/rpc/dispatcher';
 import { startTestCore, TEST_OPERATOR, type TestCore } from './coreHarness';
-import {
-  REDIS_PASSWORD,
-  SASL_PASSWORD,
-  mutationScenarios,
-  type PreparedCall,
-} from './mutationScenarios';
+import type { PreparedCall } from './mutationScenario';
+import { REDIS_PASSWORD, SASL_PASSWORD, mutationScenarios } from './mutationScenarios';
 import { openAuditFixture, type AuditFixture } from './support';
 
 const mutating = channelNames.filter((name) => channels[name].mutates);

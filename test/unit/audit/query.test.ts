@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AuditFilter } from '../../../src-preload/contract';
+import type { AuditFilter } from '@shared/contract';
 import { AuditLog } from '../../../src-main/core/audit/auditLog';
 import { filterSql } from '../../../src-main/core/audit/filterSql';
 import { openAuditFixture, sampleEntry, type AuditFixture } from './support';

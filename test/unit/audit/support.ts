@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import type { AuditResult } from '../../../src-preload/contract';
+import type { AuditResult } from '@shared/contract';
 import { AuditLog } from '../../../src-main/core/audit/auditLog';
 import type { AuditEntry } from '../../../src-main/core/audit/record';
 import { openStore, type Db } from '../../../src-main/core/store/database';

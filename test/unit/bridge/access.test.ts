@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HTTP_TOKEN_HEADER } from '../../../src-preload/contract';
+import { HTTP_TOKEN_HEADER } from '@shared/contract';
 import { CONTENT_SECURITY_POLICY } from '../../../src-main/bridge/responses';
 import { rawRequest, startTestBridge, type TestBridge } from './harness';
 

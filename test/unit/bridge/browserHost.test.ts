@@ -3,7 +3,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BROWSER_SECRETS_FILE, createBrowserHost } from '../../../src-main/bridge/browserHost';
-import { createLogger } from '../../../src-main/core/log/logger';
+import { createLogger } from '@shared/log/logger';
 
 describe('createBrowserHost', () => {
   let dir: string | undefined;

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { HTTP_TOKEN_HEADER, httpCallPath, type WireResult } from '../../../src-preload/contract';
+import { HTTP_TOKEN_HEADER, httpCallPath, type WireResult } from '@shared/contract';
 import { rawRequest, startTestBridge, type TestBridge } from './harness';
 
 describe('bridge calls', () => {

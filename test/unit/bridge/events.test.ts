@@ -1,7 +1,7 @@
 import { request } from 'node:http';
 import type { IncomingMessage } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { HTTP_EVENTS_PATH, HTTP_TOKEN_HEADER } from '../../../src-preload/contract';
+import { HTTP_EVENTS_PATH, HTTP_TOKEN_HEADER } from '@shared/contract';
 import { rawRequest, startTestBridge, type TestBridge } from './harness';
 
 interface OpenStream {

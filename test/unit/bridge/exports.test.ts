@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HTTP_TOKEN_HEADER, httpExportPath } from '../../../src-preload/contract';
+import { HTTP_TOKEN_HEADER, httpExportPath } from '@shared/contract';
 import { OUTSIDE_SECRET, rawRequest, startTestBridge, type TestBridge } from './harness';
 
 const REPORT = 'seq,action\n1,environments.save\n';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { locateJsonSyntaxError } from '../../../src-main/bridge/jsonSyntax';
+import { locateJsonSyntaxError } from '@shared/jsonSyntax';
 import { parseJsonBody } from '../../../src-main/bridge/requestBody';
 
 const VALID = [

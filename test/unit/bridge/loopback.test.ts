@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NonLoopbackAddressError, resolveLoopbackHost } from '../../../src-main/bridge/loopback';
 import { startBridge } from '../../../src-main/bridge/server';
-import { silentLogger } from '../../../src-main/core/log/logger';
+import { silentLogger } from '@shared/log/logger';
 import { EventBus } from '../../../src-main/core/rpc/eventBus';
 
 describe('resolveLoopbackHost', () => {

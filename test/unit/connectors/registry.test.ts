@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { ConnectionTestResult, ServiceKind } from '../../../src-preload/contract';
+import type { ConnectionTestResult, ServiceKind } from '@shared/contract';
 import { ConnectorRegistry } from '../../../src-main/core/connectors/registry';
 import type { ConnectionConfig, Connector } from '../../../src-main/core/connectors/types';
-import { createLogger } from '../../../src-main/core/log/logger';
+import { createLogger } from '@shared/log/logger';
 
 /** Records what the registry does to it; answers test() with a fixed result. */
 class RecordingConnector implements Connector {

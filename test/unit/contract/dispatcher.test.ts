@@ -1,12 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
-import {
-  SluiceError,
-  channelNames,
-  channels,
-  type HandlerMap,
-} from '../../../src-preload/contract';
+import { SluiceError, channelNames, channels, type HandlerMap } from '@shared/contract';
 import { createDispatcher, type CallContext } from '../../../src-main/core/rpc/dispatcher';
-import { silentLogger } from '../../../src-main/core/log/logger';
+import { silentLogger } from '@shared/log/logger';
 import { IGNORED_AUDIT_SCOPE, type AuditRecorder } from '../../../src-main/core/audit/scope';
 
 function spyHandlers(impl?: (channel: string) => unknown) {

@@ -6,11 +6,11 @@ import {
   SluiceError,
   environmentInputSchema,
   type EnvironmentInput,
-} from '../../../src-preload/contract';
+} from '@shared/contract';
 import { EnvironmentRepository } from '../../../src-main/core/environments/repository';
 import { EnvironmentService } from '../../../src-main/core/environments/service';
 import { resolveConnectionConfig } from '../../../src-main/core/environments/connectionConfig';
-import { silentLogger } from '../../../src-main/core/log/logger';
+import { silentLogger } from '@shared/log/logger';
 import { EventBus } from '../../../src-main/core/rpc/eventBus';
 import {
   createEncryptedSecretStore,

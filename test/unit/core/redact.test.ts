@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { redactText } from '../../../src-main/core/log/redact';
-import { createLogger } from '../../../src-main/core/log/logger';
+import { redactText } from '@shared/log/redact';
+import { createLogger } from '@shared/log/logger';
 
 describe('redactText', () => {
   it('masks passwords in connection URLs', () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { channelNames, channels, type ChannelName } from '../../../src-preload/contract';
+import { channelNames, channels, type ChannelName } from '@shared/contract';
 import { startTestCore, type TestCore } from '../audit/coreHarness';
 import { deadLetterMutationScenarios } from './auditScenarios';
 

@@ -5,9 +5,9 @@
  * resolved in Sluice's store), so edits, discards and replay planning need no
  * network; a replay job started here pauses because no broker answers.
  */
-import type { ChannelName } from '../../../src-preload/contract';
+import type { ChannelName } from '@shared/contract';
 import type { TestCore } from '../audit/coreHarness';
-import type { MutationScenario } from '../audit/mutationScenarios';
+import type { MutationScenario } from '../audit/mutationScenario';
 
 const UNKNOWN_ID = '7f1e5b43-7a55-4a55-9e0c-3a4a1c1f0d66';
 

@@ -1,15 +1,16 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ReplayJob } from '../../../src-preload/contract';
+import type { ReplayJob } from '@shared/contract';
 import { OutageError } from '../../../src-main/core/deadletters/faults';
 import { ReplayEngine } from '../../../src-main/core/deadletters/replay/engine';
-import { ReplayJournal, type JobPlan } from '../../../src-main/core/deadletters/replay/journal';
+import type { JobPlan } from '../../../src-main/core/deadletters/replay/jobRecord';
+import { ReplayJournal } from '../../../src-main/core/deadletters/replay/journal';
 import type {
   DeadLetterSource,
   MoveItem,
   MoveOutcome,
 } from '../../../src-main/core/deadletters/source';
-import { silentLogger } from '../../../src-main/core/log/logger';
+import { silentLogger } from '@shared/log/logger';
 import { openStore, type Db } from '../../../src-main/core/store/database';
 import { migrations } from '../../../src-main/core/store/migrations';
 import { makeTempDir } from '../../support/tempDir';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { redisEnvelopeFieldsSchema } from '../../../src-preload/contract';
+import { redisEnvelopeFieldsSchema } from '@shared/contract';
 import { envelopeFacts, rawEntryFacts } from '../../../src-main/core/deadletters/envelope';
 import {
   describeOrigin,

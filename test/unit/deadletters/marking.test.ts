@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { headerPolicySchema } from '../../../src-preload/contract';
+import { headerPolicySchema } from '@shared/contract';
 import {
   applyHeaderPolicy,
   markJsonObject,

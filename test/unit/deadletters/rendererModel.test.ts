@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deadLetterSourceInputSchema, type ReplayJob } from '../../../src-preload/contract';
+import { deadLetterSourceInputSchema, type ReplayJob } from '@shared/contract';
 import { isNewerJob, keepNewerJobs } from '../../../src-renderer/src/queries/replayJobFreshness';
 import {
   formatBytes,

@@ -3,9 +3,9 @@
  * "every mutating channel is audited" suite, on the test core's in-memory
  * cluster.
  */
-import type { ChannelName } from '../../../src-preload/contract';
+import type { ChannelName } from '@shared/contract';
 import type { TestCore } from '../audit/coreHarness';
-import type { MutationScenario } from '../audit/mutationScenarios';
+import type { MutationScenario } from '../audit/mutationScenario';
 
 let counter = 0;
 

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { explainMetadataError } from '../../../src-main/core/kafkaGroups/groupAdmin';
-import { KAFKA_CATALOG_LIMIT, type KafkaCatalog } from '../../../src-preload/contract';
+import { KAFKA_CATALOG_LIMIT, type KafkaCatalog } from '@shared/contract';
 import { startTestCore, type TestCore } from '../audit/coreHarness';
 
 let t: TestCore;

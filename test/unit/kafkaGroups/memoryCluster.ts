@@ -1,4 +1,4 @@
-import type { GroupMember } from '../../../src-preload/contract';
+import type { GroupMember } from '@shared/contract';
 import type {
   GroupAdminFactory,
   GroupAdminPort,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChannelName } from '../../../src-preload/contract';
+import type { ChannelName } from '@shared/contract';
 import { startTestCore, type TestCore } from '../audit/coreHarness';
 
 let t: TestCore;

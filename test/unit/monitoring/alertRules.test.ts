@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { AlertRule } from '../../../src-preload/contract';
-import { alertRuleSchema } from '../../../src-preload/contract';
+import type { AlertRule } from '@shared/contract';
+import { alertRuleSchema } from '@shared/contract';
 import { AlertRuleEvaluator } from '../../../src-main/core/monitoring/alerts/ruleEvaluator';
 
 const T0 = 1_700_000_000_000;

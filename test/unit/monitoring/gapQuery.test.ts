@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { monitoringConfigSchema, gapTableConfigSchema } from '../../../src-preload/contract';
+import { monitoringConfigSchema, gapTableConfigSchema } from '@shared/contract';
 import {
   findGapIndex,
   gapQuery,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { MonitoringConfig, PartitionRow } from '../../../src-preload/contract';
-import { storedMonitoringConfigSchema } from '../../../src-preload/contract';
+import type { MonitoringConfig, PartitionRow } from '@shared/contract';
+import { storedMonitoringConfigSchema } from '@shared/contract';
 import {
   emptyRule,
   fromForm,

@@ -10,7 +10,7 @@ import {
   type ChannelName,
   type EventName,
   type SluiceBridge,
-} from '../../../src-preload/contract';
+} from '@shared/contract';
 
 type Listener = (event: unknown, ...args: unknown[]) => void;
 

@@ -1,9 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  SECRET_MASK,
-  environmentInputSchema,
-  type EnvironmentView,
-} from '../../../src-preload/contract';
+import { SECRET_MASK, environmentInputSchema, type EnvironmentView } from '@shared/contract';
 import {
   emptyForm,
   formFromView,

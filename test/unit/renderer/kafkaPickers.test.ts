@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { KafkaCatalog } from '../../../src-preload/contract';
+import type { KafkaCatalog } from '@shared/contract';
 import {
   SHOWN_OPTIONS,
   completeWith,

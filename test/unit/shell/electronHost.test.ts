@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { SluiceError } from '../../../src-preload/contract';
+import { SluiceError } from '@shared/contract';
 import { recordingLogger } from './fakes';
 
 // Hand-written safeStorage: a reversible byte transform with a marker, so a

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { vi } from 'vitest';
 import type { Session, WebContents } from 'electron';
-import { createLogger, type Logger } from '../../../src-main/core/log/logger';
+import { createLogger, type Logger } from '@shared/log/logger';
 
 /** A logger that keeps its (already redacted) lines for assertions. */
 export function recordingLogger(): { logger: Logger; lines: string[] } {

@@ -1,13 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { IpcMain, IpcMainInvokeEvent } from 'electron';
-import {
-  channelNames,
-  ipcEventChannel,
-  ipcInvokeChannel,
-  type WireResult,
-} from '../../../src-preload/contract';
+import { channelNames, ipcEventChannel, ipcInvokeChannel, type WireResult } from '@shared/contract';
 import { registerIpc } from '../../../src-main/ipc';
-import { silentLogger } from '../../../src-main/core/log/logger';
+import { silentLogger } from '@shared/log/logger';
 import type { Dispatch } from '../../../src-main/core/rpc/dispatcher';
 import { EventBus } from '../../../src-main/core/rpc/eventBus';
 import { resolveAppPage } from '../../../src-main/shell/appPage';

@@ -4,12 +4,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { IpcMainInvokeEvent } from 'electron';
-import {
-  channelNames,
-  ipcEventChannel,
-  ipcInvokeChannel,
-  type WireResult,
-} from '../../../src-preload/contract';
+import { channelNames, ipcEventChannel, ipcInvokeChannel, type WireResult } from '@shared/contract';
 import { navigationEvent } from './fakes';
 
 /**

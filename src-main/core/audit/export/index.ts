@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream';
-import type { AuditExportFormat, AuditFilter } from '../../../../src-preload/contract';
+import type { AuditExportFormat, AuditFilter } from '@shared/contract';
 import type { AuditLog } from '../auditLog';
 import { writeCsv } from './csv';
 import { writeJsonl } from './jsonl';

@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream';
-import type { AuditFilter } from '../../../../src-preload/contract';
+import type { AuditFilter } from '@shared/contract';
 import type { AuditLog } from '../auditLog';
 import { canonicalJson } from '../canonicalJson';
 import { pipeSegments } from './segments';

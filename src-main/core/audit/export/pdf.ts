@@ -1,7 +1,7 @@
 import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import PDFDocument from 'pdfkit';
-import type { AuditFilter, AuditHead, AuditVerifyResult } from '../../../../src-preload/contract';
+import type { AuditFilter, AuditHead, AuditVerifyResult } from '@shared/contract';
 import type { AuditLog } from '../auditLog';
 import { describeFilter } from '../filterSql';
 import { rowToSummary } from '../record';

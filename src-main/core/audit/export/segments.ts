@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import type { Writable } from 'node:stream';
 import type { Worker } from 'node:worker_threads';
-import type { AuditFilter, AuditHead } from '../../../../src-preload/contract';
+import type { AuditFilter, AuditHead } from '@shared/contract';
 import { filterSql } from '../filterSql';
 import { startSqliteWorker, type WorkerDatabase } from '../sqliteWorker';
 import { csvQuery } from './csvSql';

@@ -1,4 +1,4 @@
-import type { AuditHead, AuditVerifyResult } from '../../../../src-preload/contract';
+import type { AuditHead, AuditVerifyResult } from '@shared/contract';
 import type { AuditOperator } from '../record';
 import type { SegmentOptions } from './segments';
 

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { Kafka, logLevel, type KafkaConfig, type SASLOptions } from 'kafkajs';
 import pg from 'pg';
-import { SluiceError } from '../../../../src-preload/contract';
+import { SluiceError } from '@shared/contract';
 import type { EnvironmentRecord } from '../../environments/repository';
 import { withPassword } from '../../environments/urlSecrets';
 

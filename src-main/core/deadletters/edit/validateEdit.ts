@@ -1,5 +1,5 @@
-import type { EditValidation } from '../../../../src-preload/contract';
-import { locateJsonSyntaxError } from '../../../bridge/jsonSyntax';
+import type { EditValidation } from '@shared/contract';
+import { locateJsonSyntaxError } from '@shared/jsonSyntax';
 import { schemaProblem, validateJsonSchema, type JsonSchema } from './jsonSchema';
 
 /** Parses a source's JSON Schema text; the message names line and column when it is not JSON. */

@@ -1,5 +1,5 @@
 import type { Statement } from 'better-sqlite3';
-import type { BrowseFilter, ReasonGroup } from '../../../../src-preload/contract';
+import type { BrowseFilter, ReasonGroup } from '@shared/contract';
 import type { Db } from '../../store/database';
 import { StatementCache } from '../../store/statementCache';
 import type { IndexedEntry, IndexListRow, IndexRow } from './entryRows';

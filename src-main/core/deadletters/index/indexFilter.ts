@@ -1,4 +1,4 @@
-import type { BrowseFilter } from '../../../../src-preload/contract';
+import type { BrowseFilter } from '@shared/contract';
 import { escapeLike } from '../pgIdentifiers';
 
 /** The class filter value that selects entries without an error class. */

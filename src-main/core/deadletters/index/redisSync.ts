@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { ListSide } from '../../../../src-preload/contract';
+import type { ListSide } from '@shared/contract';
 import { searchableText, sha256 } from '../bytes';
 import type { EntryFacts } from '../envelope';
 import type { EntryIndex, IndexedEntry } from './entryIndex';

@@ -1,4 +1,4 @@
-import type { DeadLetterRow } from '../../../../src-preload/contract';
+import type { DeadLetterRow } from '@shared/contract';
 import { isoOrNull } from '../paths';
 import type { IndexListRow } from './entryIndex';
 

@@ -1,5 +1,5 @@
-import { SluiceError, type ReplayJob } from '../../../../src-preload/contract';
-import type { Logger } from '../../log/logger';
+import { SluiceError, type ReplayJob } from '@shared/contract';
+import type { Logger } from '@shared/log/logger';
 import { OutageError, describeError } from '../faults';
 import type { DeadLetterSource, MoveItem } from '../source';
 import { isFinal, jobView, type JobRecord, type ReplayJournal } from './journal';

@@ -1,6 +1,12 @@
-import type { JobStatus, ReplayJob } from '../../../../src-preload/contract';
+import type { ConcreteReplayTarget, JobStatus, ReplayJob } from '@shared/contract';
 import { describeTarget } from './marking';
-import type { JobPlan } from './journal';
+
+/** What a job needs besides its steps; written once, before anything moves. */
+export interface JobPlan {
+  targets: ConcreteReplayTarget[];
+  delivery: string;
+  notes: string[];
+}
 
 export interface JobRow {
   id: string;

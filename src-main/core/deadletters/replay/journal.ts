@@ -1,19 +1,12 @@
-import type { ConcreteReplayTarget, JobStatus } from '../../../../src-preload/contract';
+import type { JobStatus } from '@shared/contract';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../../store/database';
 import { StatementCache } from '../../store/statementCache';
 import { headersFromJson, headersToJson } from '../index/kafkaSync';
 import type { RecordHeader } from '../kafkaHeaders';
 import type { MoveItem, MoveOutcome } from '../source';
-import { fromRow, isFinal, type JobRecord, type JobRow } from './jobRecord';
+import { fromRow, isFinal, type JobPlan, type JobRecord, type JobRow } from './jobRecord';
 import { replayIdFor } from './marking';
-
-/** What a job needs besides its steps; written once, before anything moves. */
-export interface JobPlan {
-  targets: ConcreteReplayTarget[];
-  delivery: string;
-  notes: string[];
-}
 
 export interface NewJob {
   id: string;

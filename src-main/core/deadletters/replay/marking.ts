@@ -1,4 +1,4 @@
-import type { ConcreteReplayTarget, HeaderPolicy } from '../../../../src-preload/contract';
+import type { ConcreteReplayTarget, HeaderPolicy } from '@shared/contract';
 import { isUtf8 } from '../bytes';
 import { isErrorHeader, type RecordHeader } from '../kafkaHeaders';
 

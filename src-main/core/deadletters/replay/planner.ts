@@ -4,11 +4,12 @@ import {
   type DeadLetterSourceView,
   type DryRun,
   type ReplayRequest,
-} from '../../../../src-preload/contract';
+} from '@shared/contract';
 import { payloadView } from '../bytes';
 import type { RecordHeader } from '../kafkaHeaders';
 import type { DeadLetterSource, EntrySnapshot } from '../source';
-import type { JobPlan, NewJob, PlannedStep, ReplayJournal } from './journal';
+import type { JobPlan } from './jobRecord';
+import type { NewJob, PlannedStep, ReplayJournal } from './journal';
 import { applyHeaderPolicy, describeTarget, markJsonObject, replayIdFor } from './marking';
 
 export const PLAN_CHUNK = 1000;

@@ -5,7 +5,7 @@ import {
   type DryRun,
   type ReplayJob,
   type ReplayRequest,
-} from '../../../../src-preload/contract';
+} from '@shared/contract';
 import type { AuditScope } from '../../audit/scope';
 import { callerFacing } from '../callerErrors';
 import type { EnvironmentAccess } from '../clients/connections';

@@ -7,7 +7,7 @@ import type {
   IndexState,
   ReasonGroup,
   Selection,
-} from '../../../../src-preload/contract';
+} from '@shared/contract';
 import { describeError } from '../faults';
 import type { EntryIndex, IndexListRow, IndexRow } from '../index/entryIndex';
 import { rowFromIndex } from '../index/rows';

@@ -1,8 +1,5 @@
 import { Partitioners, type IHeaders, type Kafka, type Message, type Producer } from 'kafkajs';
-import type {
-  ConcreteReplayTarget,
-  DeadLetterSourceSettings,
-} from '../../../../src-preload/contract';
+import type { ConcreteReplayTarget, DeadLetterSourceSettings } from '@shared/contract';
 import { OutageError, describeError, isKafkaOutage } from '../faults';
 import type { IndexListRow, IndexRow } from '../index/entryIndex';
 import { KafkaTopicSync, headersFromJson } from '../index/kafkaSync';

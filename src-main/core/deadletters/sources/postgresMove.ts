@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type pg from 'pg';
-import { SluiceError, type ConcreteReplayTarget } from '../../../../src-preload/contract';
-import { inTransaction } from '../../connectors/pgTransaction';
+import { SluiceError, type ConcreteReplayTarget } from '@shared/contract';
+import { inTransaction } from '@shared/pg/inTransaction';
 import { OutageError, describeError, isRedisOutage } from '../faults';
 import { qualifiedTable, quoteIdentifier } from '../pgIdentifiers';
 import type { MoveItem, MoveOutcome } from '../source';

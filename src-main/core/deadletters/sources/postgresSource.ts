@@ -8,7 +8,7 @@ import {
   type IndexState,
   type ReasonGroup,
   type Selection,
-} from '../../../../src-preload/contract';
+} from '@shared/contract';
 import { OutageError, describeError } from '../faults';
 import { isoOrNull } from '../paths';
 import { quoteIdentifier } from '../pgIdentifiers';

@@ -1,9 +1,5 @@
 import type pg from 'pg';
-import {
-  SluiceError,
-  type BrowseFilter,
-  type DeadLetterSourceSettings,
-} from '../../../../src-preload/contract';
+import { SluiceError, type BrowseFilter, type DeadLetterSourceSettings } from '@shared/contract';
 import { OutageError, describeError, isPostgresOutage } from '../faults';
 import { NO_ERROR_CLASS } from '../index/entryIndex';
 import { escapeLike, qualifiedTable, quoteIdentifier } from '../pgIdentifiers';

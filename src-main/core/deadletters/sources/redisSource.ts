@@ -6,7 +6,7 @@ import type {
   DeadLetterSourceSettings,
   ReasonGroup,
   Selection,
-} from '../../../../src-preload/contract';
+} from '@shared/contract';
 import { envelopeFacts, rawEntryFacts, type EntryFacts } from '../envelope';
 import { OutageError, describeError, isRedisOutage } from '../faults';
 import type { IndexListRow, IndexRow } from '../index/entryIndex';

@@ -4,7 +4,7 @@ import {
   deadLetterSourceSettingsSchema,
   type DeadLetterSourceDraft,
   type DeadLetterSourceView,
-} from '../../../../src-preload/contract';
+} from '@shared/contract';
 import type { Db } from '../../store/database';
 
 interface SourceRow {

@@ -1,5 +1,5 @@
-import type { Alert, AlertRule } from '../../../../src-preload/contract';
-import type { Logger } from '../../log/logger';
+import type { Alert, AlertRule } from '@shared/contract';
+import type { Logger } from '@shared/log/logger';
 import type { EventBus } from '../../rpc/eventBus';
 import { CONDITION_CLEARED, type AlertRepository } from './alertRepository';
 import { AlertRuleEvaluator, type AlertObservation } from './ruleEvaluator';

@@ -1,10 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import {
-  SluiceError,
-  type Alert,
-  type AlertKind,
-  type AlertState,
-} from '../../../../src-preload/contract';
+import { SluiceError, type Alert, type AlertKind, type AlertState } from '@shared/contract';
 import type { Db } from '../../store/database';
 import type { AlertFiring } from './ruleEvaluator';
 

@@ -4,7 +4,7 @@ import type {
   PartitionStatusName,
   ServiceKind,
   SourceHealth,
-} from '../../../../src-preload/contract';
+} from '@shared/contract';
 import { statusAtLeast } from '../lag/burrow';
 
 /** The latest readings the rules look at. A field left undefined was not observed this time. */

@@ -1,4 +1,4 @@
-import type { HistoryMetric, HistoryResult, HistoryWindow } from '../../../../src-preload/contract';
+import type { HistoryMetric, HistoryResult, HistoryWindow } from '@shared/contract';
 import type { Db } from '../../store/database';
 import { MINUTE_MS } from './retention';
 import type { SampleStore } from './sampleStore';

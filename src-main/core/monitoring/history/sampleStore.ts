@@ -1,4 +1,4 @@
-import type { HistoryMetric } from '../../../../src-preload/contract';
+import type { HistoryMetric } from '@shared/contract';
 import type { Db } from '../../store/database';
 
 export interface SeriesPoint {

@@ -1,4 +1,4 @@
-import type { MonitoringConfig } from '../../../../src-preload/contract';
+import type { MonitoringConfig } from '@shared/contract';
 import { classifyConnectionError } from '../../connectors/classify';
 import { scrubSecrets } from '../../connectors/failures';
 import type { KafkaConnectionConfig } from '../../connectors/types';

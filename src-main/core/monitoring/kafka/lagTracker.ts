@@ -1,4 +1,4 @@
-import type { LagGroupRow, LagTopicRow, PartitionRow } from '../../../../src-preload/contract';
+import type { LagGroupRow, LagTopicRow, PartitionRow } from '@shared/contract';
 import {
   evaluatePartition,
   worstStatus,

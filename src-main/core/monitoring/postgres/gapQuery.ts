@@ -1,8 +1,4 @@
-import {
-  sqlIdentifierSchema,
-  sqlTableNameSchema,
-  type MonitoringConfig,
-} from '../../../../src-preload/contract';
+import { sqlIdentifierSchema, sqlTableNameSchema, type MonitoringConfig } from '@shared/contract';
 
 export type GapTable = MonitoringConfig['postgres']['tables'][number];
 

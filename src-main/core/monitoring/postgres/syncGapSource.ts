@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { MonitoringConfig, QueryPlan } from '../../../../src-preload/contract';
+import type { MonitoringConfig, QueryPlan } from '@shared/contract';
 import { classifyConnectionError } from '../../connectors/classify';
 import { scrubSecrets, urlPassword, urlTarget } from '../../connectors/failures';
 import { connectionStringWithPassword } from '../../connectors/postgres';

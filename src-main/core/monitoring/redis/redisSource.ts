@@ -1,4 +1,4 @@
-import type { MonitoringConfig } from '../../../../src-preload/contract';
+import type { MonitoringConfig } from '@shared/contract';
 import type { RedisConnectionConfig } from '../../connectors/types';
 import type { PollSource, SourceFailure } from '../poller';
 import { RedisMonitorClient } from './redisMonitorClient';

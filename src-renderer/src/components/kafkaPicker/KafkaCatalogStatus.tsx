@@ -1,5 +1,5 @@
-import type { KafkaCatalog } from '../../../../src-preload/contract';
-import { KAFKA_CATALOG_LIMIT } from '../../../../src-preload/contract';
+import type { KafkaCatalog } from '@shared/contract';
+import { KAFKA_CATALOG_LIMIT } from '@shared/contract';
 import './kafkaPicker.css';
 
 const count = (n: number, one: string, many: string) =>

@@ -1,5 +1,5 @@
 import { useMemo, useState, type KeyboardEvent } from 'react';
-import type { KafkaCatalog } from '../../../../src-preload/contract';
+import type { KafkaCatalog } from '@shared/contract';
 import {
   completeWith,
   currentToken,

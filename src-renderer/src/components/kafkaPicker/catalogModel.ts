@@ -1,8 +1,4 @@
-import type {
-  KafkaCatalog,
-  KafkaCatalogGroup,
-  KafkaCatalogTopic,
-} from '../../../../src-preload/contract';
+import type { KafkaCatalog, KafkaCatalogGroup, KafkaCatalogTopic } from '@shared/contract';
 
 /**
  * What the topic and group pickers know about names: what to offer while

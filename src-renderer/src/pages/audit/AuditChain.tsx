@@ -1,4 +1,4 @@
-import type { AuditVerifyResult } from '../../../../src-preload/contract';
+import type { AuditVerifyResult } from '@shared/contract';
 import { ErrorPanel } from '../../components/Panels';
 import { useAuditHead, useVerifyAudit } from '../../queries/audit';
 import { formatCount, formatUtc } from './auditFormat';

@@ -1,4 +1,4 @@
-import type { AuditExportFormat, AuditFilter } from '../../../../src-preload/contract';
+import type { AuditExportFormat, AuditFilter } from '@shared/contract';
 import { ErrorPanel } from '../../components/Panels';
 import { useState } from 'react';
 import { downloadExportFile } from '../../api/httpBridge';

@@ -1,4 +1,4 @@
-import type { AuditFacets } from '../../../../src-preload/contract';
+import type { AuditFacets } from '@shared/contract';
 import {
   EMPTY_AUDIT_FILTER,
   isFiltered,

@@ -1,4 +1,4 @@
-import type { AuditRecord } from '../../../../src-preload/contract';
+import type { AuditRecord } from '@shared/contract';
 import { ErrorPanel, Loading } from '../../components/Panels';
 import { LineDiff } from '../../components/runbooks/LineDiff';
 import { useAuditRecord } from '../../queries/audit';

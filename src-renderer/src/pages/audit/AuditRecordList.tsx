@@ -1,7 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef, type KeyboardEvent } from 'react';
-import type { AuditFilter, AuditRecordSummary } from '../../../../src-preload/contract';
+import type { AuditFilter, AuditRecordSummary } from '@shared/contract';
 import { ErrorPanel, Loading } from '../../components/Panels';
 import { auditKeys, useAuditHead, useAuditRecords } from '../../queries/audit';
 import { formatCount, formatUtc, operatorLabel, targetsLabel } from './auditFormat';

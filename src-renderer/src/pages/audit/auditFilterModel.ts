@@ -1,4 +1,4 @@
-import type { AuditFilter, AuditResult } from '../../../../src-preload/contract';
+import type { AuditFilter, AuditResult } from '@shared/contract';
 
 /** The filter bar's fields as typed; times are datetime-local values in local time. */
 export interface AuditFilterForm {

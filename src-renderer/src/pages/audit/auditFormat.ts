@@ -1,4 +1,4 @@
-import type { AuditRecordSummary, AuditTarget } from '../../../../src-preload/contract';
+import type { AuditRecordSummary, AuditTarget } from '@shared/contract';
 
 /** "2026-05-01 12:03:04.123 UTC": audit times stay in UTC, as they are recorded and exported. */
 export function formatUtc(iso: string): string {

@@ -5,7 +5,7 @@ import {
   type DeadLetterSourceView,
   type EnvironmentView,
   type Selection,
-} from '../../../../src-preload/contract';
+} from '@shared/contract';
 import { ErrorPanel } from '../../components/Panels';
 import { useDeadLetterPage, useRefreshIndex, useTopReasons } from '../../queries/deadletters';
 import { DiscardDialog } from './DiscardDialog';

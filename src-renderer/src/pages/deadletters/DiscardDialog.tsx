@@ -4,7 +4,7 @@ import {
   type DeadLetterSourceView,
   type EnvironmentView,
   type Selection,
-} from '../../../../src-preload/contract';
+} from '@shared/contract';
 import { useDiscard } from '../../queries/deadletters';
 import { ProductionNameField } from '../../components/ProductionNameField';
 import { useModalDialog } from '../../components/useModalDialog';

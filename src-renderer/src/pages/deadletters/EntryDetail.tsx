@@ -4,7 +4,7 @@ import type {
   DeadLetterSourceView,
   EnvironmentView,
   Selection,
-} from '../../../../src-preload/contract';
+} from '@shared/contract';
 import { LineDiff } from '../../components/runbooks/LineDiff';
 import { MatchingRunbooks } from '../../components/runbooks/MatchingRunbooks';
 import { ErrorPanel, Loading } from '../../components/Panels';

@@ -1,7 +1,7 @@
 import { keepPreviousData, useQueries } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useRef } from 'react';
-import type { BrowseFilter, DeadLetterRow } from '../../../../src-preload/contract';
+import type { BrowseFilter, DeadLetterRow } from '@shared/contract';
 import { useApi } from '../../api/ApiContext';
 import { PAGE_SIZE, deadLetterKeys } from '../../queries/deadletters';
 import { formatBytes, formatTime } from './format';

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { BrowseFilter, ReasonGroup } from '../../../../src-preload/contract';
+import type { BrowseFilter, ReasonGroup } from '@shared/contract';
 import { localInputToIso } from './format';
 
 /** A value that settles after the operator pauses typing. */

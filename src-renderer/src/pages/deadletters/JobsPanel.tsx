@@ -1,4 +1,4 @@
-import type { EnvironmentView, ReplayJob } from '../../../../src-preload/contract';
+import type { EnvironmentView, ReplayJob } from '@shared/contract';
 import { ErrorPanel } from '../../components/Panels';
 import { useJobControl, useReplayJobs } from '../../queries/deadletters';
 import { formatTime } from './format';

@@ -17,7 +17,7 @@ import {
   lineNumbers,
 } from '@codemirror/view';
 import { useEffect, useRef, useState } from 'react';
-import { SluiceError } from '../../../../src-preload/contract';
+import { SluiceError } from '@shared/contract';
 import { LineDiff } from '../../components/runbooks/LineDiff';
 import { useSaveEdit, useValidateEdit } from '../../queries/deadletters';
 import { prettyJson } from './format';

@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'react';
-import type { PayloadView as Payload } from '../../../../src-preload/contract';
+import type { PayloadView as Payload } from '@shared/contract';
 import { formatBytes, hexDump, payloadBytes, prettyJson } from './format';
 
 type Mode = 'json' | 'text' | 'hex';

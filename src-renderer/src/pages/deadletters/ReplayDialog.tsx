@@ -6,7 +6,7 @@ import {
   type ReplayRequestInput,
   type ReplayTargetInput,
   type Selection,
-} from '../../../../src-preload/contract';
+} from '@shared/contract';
 import { useDryRun, useStartReplay } from '../../queries/deadletters';
 import { PayloadView } from './PayloadView';
 import { useModalDialog } from '../../components/useModalDialog';

@@ -1,5 +1,5 @@
 import { useId, useState, type ReactNode } from 'react';
-import { SluiceError, type DeadLetterSourceView } from '../../../../src-preload/contract';
+import { SluiceError, type DeadLetterSourceView } from '@shared/contract';
 import { KafkaCatalogStatus } from '../../components/kafkaPicker/KafkaCatalogStatus';
 import { KafkaNameInput } from '../../components/kafkaPicker/KafkaNameInput';
 import { useSaveDeadLetterSource } from '../../queries/deadletters';

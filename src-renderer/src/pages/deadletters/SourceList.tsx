@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { DeadLetterSourceView, EnvironmentView } from '../../../../src-preload/contract';
+import type { DeadLetterSourceView, EnvironmentView } from '@shared/contract';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorPanel } from '../../components/Panels';
 import { useDeadLetterStats, useRemoveDeadLetterSource } from '../../queries/deadletters';

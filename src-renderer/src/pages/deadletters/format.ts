@@ -1,4 +1,4 @@
-import type { PayloadView } from '../../../../src-preload/contract';
+import type { PayloadView } from '@shared/contract';
 
 /** 1536 -> "1.5 KB". */
 export function formatBytes(bytes: number): string {

@@ -3,7 +3,7 @@ import type {
   DeadLetterSourceKind,
   DeadLetterSourceView,
   KafkaCatalog,
-} from '../../../../src-preload/contract';
+} from '@shared/contract';
 import { missingTopic } from '../../components/kafkaPicker/catalogModel';
 
 /** Every field of the source form as text, whatever the kind; turned into input on save. */

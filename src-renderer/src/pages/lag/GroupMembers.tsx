@@ -1,4 +1,4 @@
-import type { GroupDescription } from '../../../../src-preload/contract';
+import type { GroupDescription } from '@shared/contract';
 import { ErrorPanel, Loading } from '../../components/Panels';
 import { useGroupDescription } from '../../queries/kafkaGroups';
 import { formatCount } from '../monitoring/format';

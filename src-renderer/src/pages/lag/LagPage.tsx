@@ -4,7 +4,7 @@ import type {
   GroupDescription,
   KafkaSnapshot,
   LagGroupRow,
-} from '../../../../src-preload/contract';
+} from '@shared/contract';
 import { EmptyState, ErrorPanel, Loading } from '../../components/Panels';
 import { useHistory, usePartitions } from '../../queries/monitoring';
 import { AlertList } from '../monitoring/AlertList';

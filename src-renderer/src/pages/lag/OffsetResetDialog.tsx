@@ -4,7 +4,7 @@ import {
   type EnvironmentView,
   type GroupDescription,
   type OffsetResetTarget,
-} from '../../../../src-preload/contract';
+} from '@shared/contract';
 import { useModalDialog } from '../../components/useModalDialog';
 import { useOffsetReset, useResetPreview } from '../../queries/kafkaGroups';
 import { formatCount } from '../monitoring/format';

@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'react';
-import type { PartitionRow } from '../../../../src-preload/contract';
+import type { PartitionRow } from '@shared/contract';
 import { formatCount, formatSeconds } from '../monitoring/format';
 import { StatusBadge } from '../monitoring/StatusBadge';
 import { sortPartitions, type Column } from './partitionSort';

@@ -1,4 +1,4 @@
-import type { PartitionRow, PartitionStatusName } from '../../../../src-preload/contract';
+import type { PartitionRow, PartitionStatusName } from '@shared/contract';
 
 export type Column =
   | 'topic'

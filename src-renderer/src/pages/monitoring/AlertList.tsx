@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useApi } from '../../api/ApiContext';
-import type { Alert, AlertKind, AlertState } from '../../../../src-preload/contract';
+import type { Alert, AlertKind, AlertState } from '@shared/contract';
 import { EmptyState, ErrorPanel, Loading } from '../../components/Panels';
 import { MatchingRunbooks } from '../../components/runbooks/MatchingRunbooks';
 import { useAcknowledgeAlert, useAlerts, useResolveAlert } from '../../queries/monitoring';

@@ -1,4 +1,4 @@
-import { ALERT_KINDS } from '../../../../src-preload/contract';
+import { ALERT_KINDS } from '@shared/contract';
 import { Checkbox } from '../settings/FormFields';
 import { AddButton, Section, TextInput, type SectionProps } from './ConfigFields';
 import { EditableList } from './EditableList';

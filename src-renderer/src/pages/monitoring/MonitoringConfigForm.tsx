@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { SluiceError, type MonitoringConfig } from '../../../../src-preload/contract';
+import { SluiceError, type MonitoringConfig } from '@shared/contract';
 import { useSaveMonitoringConfig } from '../../queries/monitoring';
 import { AlertRulesSection } from './AlertRulesSection';
 import type { SectionProps } from './ConfigFields';

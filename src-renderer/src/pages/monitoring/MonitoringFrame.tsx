@@ -1,5 +1,5 @@
 import { useState, type ReactNode } from 'react';
-import type { EnvironmentView, MonitoringSnapshot } from '../../../../src-preload/contract';
+import type { EnvironmentView, MonitoringSnapshot } from '@shared/contract';
 import { useSelectedEnvironment } from '../../app/SelectedEnvironment';
 import { EmptyState, ErrorPanel, Loading } from '../../components/Panels';
 import { useMonitoringConfig, useMonitoringSnapshot } from '../../queries/monitoring';

@@ -1,4 +1,4 @@
-import type { ServiceKind, SourceHealth } from '../../../../src-preload/contract';
+import type { ServiceKind, SourceHealth } from '@shared/contract';
 import { formatSince } from './format';
 
 function clock(iso: string): string {

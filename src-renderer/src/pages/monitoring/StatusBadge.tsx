@@ -1,4 +1,4 @@
-import type { PartitionStatusName } from '../../../../src-preload/contract';
+import type { PartitionStatusName } from '@shared/contract';
 
 const EXPLANATIONS: Record<PartitionStatusName, string> = {
   OK: 'Lag is within the allowed lag, or shrinking',

@@ -1,7 +1,7 @@
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import type { HistoryResult } from '../../../../src-preload/contract';
+import type { HistoryResult } from '@shared/contract';
 
 const PALETTE = [
   '#2563eb',

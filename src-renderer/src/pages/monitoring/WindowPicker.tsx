@@ -1,5 +1,5 @@
 import { useState, type ReactNode } from 'react';
-import { HISTORY_WINDOWS, type HistoryWindow } from '../../../../src-preload/contract';
+import { HISTORY_WINDOWS, type HistoryWindow } from '@shared/contract';
 import { readStored, writeStored } from '../../app/storage';
 
 const STORAGE_KEY = 'sluice.monitoring.window';

@@ -4,7 +4,7 @@ import {
   type KafkaCatalog,
   type MonitoringConfig,
   type MonitoringConfigInput,
-} from '../../../../src-preload/contract';
+} from '@shared/contract';
 import { missingGroup, missingTopics } from '../../components/kafkaPicker/catalogModel';
 
 /**

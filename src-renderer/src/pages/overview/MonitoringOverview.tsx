@@ -1,4 +1,4 @@
-import type { OverviewRow } from '../../../../src-preload/contract';
+import type { OverviewRow } from '@shared/contract';
 import { hashFor } from '../../app/routes';
 import { useSelectedEnvironment } from '../../app/SelectedEnvironment';
 import { ColourChip } from '../../components/EnvironmentFlags';

@@ -1,4 +1,4 @@
-import type { MonitoringSnapshot, QueueRow } from '../../../../src-preload/contract';
+import type { MonitoringSnapshot, QueueRow } from '@shared/contract';
 import { Loading } from '../../components/Panels';
 import { useHistory, type SeriesRef } from '../../queries/monitoring';
 import { AlertList } from '../monitoring/AlertList';

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { Runbook } from '../../../../src-preload/contract';
+import type { Runbook } from '@shared/contract';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorPanel, Loading } from '../../components/Panels';
 import { pushToast } from '../../components/toastStore';

@@ -1,5 +1,5 @@
 import { useDeferredValue, useState } from 'react';
-import { SluiceError, type Runbook } from '../../../../src-preload/contract';
+import { SluiceError, type Runbook } from '@shared/contract';
 import { Markdown } from '../../components/markdown/Markdown';
 import { pushToast } from '../../components/toastStore';
 import { useSaveRunbook } from '../../queries/runbooks';

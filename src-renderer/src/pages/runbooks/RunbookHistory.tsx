@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { Runbook } from '../../../../src-preload/contract';
+import type { Runbook } from '@shared/contract';
 import { ErrorPanel, Loading } from '../../components/Panels';
 import { LineDiff } from '../../components/runbooks/LineDiff';
 import { useRunbook } from '../../queries/runbooks';

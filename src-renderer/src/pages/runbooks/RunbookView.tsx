@@ -1,4 +1,4 @@
-import type { Runbook, RunbookMatch } from '../../../../src-preload/contract';
+import type { Runbook, RunbookMatch } from '@shared/contract';
 import { Markdown } from '../../components/markdown/Markdown';
 import { formatLocalTime } from './time';
 

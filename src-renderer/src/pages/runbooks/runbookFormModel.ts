@@ -1,4 +1,4 @@
-import { SluiceError, type Runbook, type RunbookInput } from '../../../../src-preload/contract';
+import { SluiceError, type Runbook, type RunbookInput } from '@shared/contract';
 
 /** The editor's state: lists are edited as text, one entry per comma or line. */
 export interface RunbookFormState {

@@ -1,9 +1,5 @@
-import type {
-  ConnectionFailureCause,
-  ConnectionTestResult,
-  ServiceKind,
-} from '../../../../src-preload/contract';
-import { SluiceError } from '../../../../src-preload/contract';
+import type { ConnectionFailureCause, ConnectionTestResult, ServiceKind } from '@shared/contract';
+import { SluiceError } from '@shared/contract';
 import { useTestConnection } from '../../queries/environments';
 import { testInputFromForm, type EnvironmentFormState } from './environmentFormModel';
 

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { SluiceError, type EnvironmentView } from '../../../../src-preload/contract';
+import { SluiceError, type EnvironmentView } from '@shared/contract';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { pushToast } from '../../components/toastStore';
 import { useSecretStorageStatus } from '../../queries/app';

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { EnvironmentView } from '../../../../src-preload/contract';
+import type { EnvironmentView } from '@shared/contract';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ColourChip, EnvironmentFlags } from '../../components/EnvironmentFlags';
 import { EmptyState } from '../../components/Panels';

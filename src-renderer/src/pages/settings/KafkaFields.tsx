@@ -1,4 +1,4 @@
-import { SECRET_MASK } from '../../../../src-preload/contract';
+import { SECRET_MASK } from '@shared/contract';
 import type {
   EnvironmentFormState,
   FieldErrors,

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { Settings } from '../../../../src-preload/contract';
+import type { Settings } from '@shared/contract';
 import { ErrorPanel, Loading } from '../../components/Panels';
 import { useAppInfo, useSettings, useUpdateSettings } from '../../queries/app';
 

@@ -4,7 +4,7 @@ import {
   type EnvironmentInput,
   type EnvironmentView,
   type ServiceKind,
-} from '../../../../src-preload/contract';
+} from '@shared/contract';
 
 export type SaslMechanismChoice = '' | 'plain' | 'scram-sha-256' | 'scram-sha-512';
 

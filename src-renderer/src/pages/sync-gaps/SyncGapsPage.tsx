@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { GapRow, MonitoringSnapshot } from '../../../../src-preload/contract';
+import type { GapRow, MonitoringSnapshot } from '@shared/contract';
 import { Loading } from '../../components/Panels';
 import { useHistory } from '../../queries/monitoring';
 import { AlertList } from '../monitoring/AlertList';
