@@ -11,13 +11,13 @@ export const events = {
   /** A monitor of one environment took a sample: refetch what shows it. */
   'monitoring.sample': z.object({
     environmentId: z.string(),
-    source: z.enum(['redis', 'kafka', 'postgres']),
+    server: z.enum(['redis', 'kafka', 'postgres']),
     at: z.string(),
   }),
-  /** A source went up, down, or changed its cause. */
+  /** A polled server went up, down, or changed its cause. */
   'monitoring.health': z.object({
     environmentId: z.string(),
-    source: z.enum(['redis', 'kafka', 'postgres']),
+    server: z.enum(['redis', 'kafka', 'postgres']),
     state: z.enum(['starting', 'up', 'down', 'not-configured', 'disabled']),
     since: z.string().nullable(),
     message: z.string().nullable(),

@@ -311,7 +311,7 @@ export async function run(args: string[]): Promise<void> {
     const monitor = monitoring.monitor(environment.id)!;
     const counts = new Map<string, number>();
     const offsetFetchPerBroker = new Map<string, number>();
-    monitor.kafkaSource!.onRequest(({ apiName, apiKey, apiVersion, broker }) => {
+    monitor.kafkaProbe!.onRequest(({ apiName, apiKey, apiVersion, broker }) => {
       const name = `${apiName}(${apiKey})v${apiVersion}`;
       counts.set(name, (counts.get(name) ?? 0) + 1);
       if (apiName === 'OffsetFetch')
@@ -334,7 +334,7 @@ export async function run(args: string[]): Promise<void> {
       perRefresh.push(countsLine(counts));
     }
     const snapshot = monitoring.snapshot(environment.id);
-    const health = snapshot.sources.find((s) => s.source === 'kafka')!;
+    const health = snapshot.servers.find((s) => s.server === 'kafka')!;
     if (health.state !== 'up')
       throw new Error(`the Kafka source is ${health.state}: ${health.message}`);
     const groups = snapshot.kafka?.groups ?? [];
@@ -478,7 +478,7 @@ async function soak(
   const samples = { redis: 0, kafka: 0, postgres: 0 };
   events.onAny((event, payload) => {
     if (event === 'monitoring.sample')
-      samples[(payload as { source: keyof typeof samples }).source] += 1;
+      samples[(payload as { server: keyof typeof samples }).server] += 1;
   });
   console.log('');
   console.log(`soak: polling every source of one environment every second for ${minutes} min`);
@@ -500,13 +500,13 @@ async function soak(
     lastWall = performance.now();
     const usage = process.memoryUsage();
     memory.push({ rss: usage.rss, heap: usage.heapUsed });
-    const health = monitoring.snapshot(environmentId).sources;
+    const health = monitoring.snapshot(environmentId).servers;
     rows.push(
       `  ${((performance.now() - startWall) / 60_000).toFixed(1).padStart(5)} min  cpu ${(((cpu.user + cpu.system) / 1000 / wall) * 100).toFixed(1).padStart(5)} %  rss ${mb(usage.rss).padStart(9)}  heap ${mb(usage.heapUsed).padStart(9)}  ` +
         health
           .map(
             (h) =>
-              `${h.source} ${h.state} (${h.lastDurationMs ?? '-'} ms, skipped ${h.skippedTicks})`,
+              `${h.server} ${h.state} (${h.lastDurationMs ?? '-'} ms, skipped ${h.skippedTicks})`,
           )
           .join(', '),
     );

@@ -202,8 +202,8 @@ test('live monitoring of the sandbox: a paused worker, a paused sync consumer, a
   const firstText = await kafkaBanner.innerText();
   await expect.poll(() => kafkaBanner.innerText(), { timeout: 10_000 }).not.toBe(firstText);
   const live = await snapshot();
-  expect(live.sources.find((s) => s.source === 'kafka')?.state).toBe('up');
-  expect(live.sources.find((s) => s.source === 'redis')?.state).toBe('down');
+  expect(live.servers.find((s) => s.server === 'kafka')?.state).toBe('up');
+  expect(live.servers.find((s) => s.server === 'redis')?.state).toBe('down');
 
   // The Overview row shows the same.
   await page.getByTestId('nav-overview').click();

@@ -5,7 +5,7 @@ import type {
   PartitionRow,
   QueueRow,
   ServiceKind,
-  SourceHealth,
+  ServerHealth,
   StreamRow,
 } from '@shared/contract';
 import type {
@@ -16,16 +16,16 @@ import type {
 import type { Logger } from '@shared/log/logger';
 import type { AlertObservation } from './alerts/ruleEvaluator';
 import type { SampleStore, SeriesPoint } from './history/sampleStore';
-import { KafkaSource } from './kafka/kafkaSource';
+import { KafkaLagProbe } from './kafka/kafkaLagProbe';
 import { LagTracker, type KafkaSample, type LagState } from './kafka/lagTracker';
-import { SourcePoller, type BackoffOptions, type PollSource, type PollerHealth } from './poller';
-import { SyncGapSource, type GapSample } from './postgres/syncGapSource';
+import { ProbePoller, type BackoffOptions, type Probe, type PollerHealth } from './poller';
+import { SyncGapProbe, type GapSample } from './postgres/syncGapProbe';
 import { GapReadings, RedisReadings, lagPoints } from './readings';
-import { RedisSource, type RedisSample } from './redis/redisSource';
+import { RedisQueueProbe, type RedisSample } from './redis/redisQueueProbe';
 
-export const SOURCES: readonly ServiceKind[] = ['redis', 'kafka', 'postgres'];
+export const POLLED_SERVERS: readonly ServiceKind[] = ['redis', 'kafka', 'postgres'];
 
-/** A source's connection, or why there is none. */
+/** A server's connection, or why there is none. */
 export type Resolved<T> = { config: T } | { config: null; reason: string };
 
 export interface MonitorConnections {
@@ -35,9 +35,9 @@ export interface MonitorConnections {
 }
 
 export interface MonitorHooks {
-  /** A source took a sample (after rows and history were updated). */
-  onSample(source: ServiceKind, at: number, observation: AlertObservation): void;
-  onHealth(health: SourceHealth): void;
+  /** A server took a sample (after rows and history were updated). */
+  onSample(server: ServiceKind, at: number, observation: AlertObservation): void;
+  onHealth(health: ServerHealth): void;
 }
 
 export interface EnvironmentMonitorOptions {
@@ -62,12 +62,12 @@ const iso = (ms: number | null): string | null => (ms === null ? null : new Date
 /**
  * The monitors of one environment: up to three pollers (Redis, Kafka,
  * PostgreSQL), each on its own interval and connection, so one failing or
- * slow source never holds up the others. Keeps the latest rows for the
+ * slow server never holds up the others. Keeps the latest rows for the
  * snapshot, writes history, and hands every sample to the alert rules.
  */
 export class EnvironmentMonitor {
   readonly environmentId: string;
-  private readonly pollers = new Map<ServiceKind, SourcePoller<unknown>>();
+  private readonly pollers = new Map<ServiceKind, ProbePoller<unknown>>();
   private readonly idle = new Map<ServiceKind, Idle>();
   private readonly now: () => number;
   private readonly redisReadings: RedisReadings;
@@ -78,8 +78,8 @@ export class EnvironmentMonitor {
   private gaps: GapRow[] = [];
   private lagState: LagState | null = null;
   private kafkaMeta: Omit<KafkaSnapshot, 'groups'> | null = null;
-  /** The Kafka source, for request counting in benchmarks. */
-  kafkaSource: KafkaSource | null = null;
+  /** The Kafka server, for request counting in benchmarks. */
+  kafkaProbe: KafkaLagProbe | null = null;
 
   constructor(private readonly options: EnvironmentMonitorOptions) {
     this.environmentId = options.environmentId;
@@ -111,8 +111,8 @@ export class EnvironmentMonitor {
         since,
       });
     } else {
-      const source = new RedisSource(connections.redis.config, redisWatch, timeoutMs);
-      this.addPoller(source, this.intervalOf(redisWatch), (sample, at) => this.onRedis(sample, at));
+      const probe = new RedisQueueProbe(connections.redis.config, redisWatch, timeoutMs);
+      this.addPoller(probe, this.intervalOf(redisWatch), (sample, at) => this.onRedis(sample, at));
     }
 
     const kafkaWatch = config.kafka;
@@ -126,9 +126,9 @@ export class EnvironmentMonitor {
         since,
       });
     } else {
-      const source = new KafkaSource(connections.kafka.config, kafkaWatch, { timeoutMs });
-      this.kafkaSource = source;
-      this.addPoller(source, this.intervalOf(kafkaWatch), (sample, at) => this.onKafka(sample, at));
+      const probe = new KafkaLagProbe(connections.kafka.config, kafkaWatch, { timeoutMs });
+      this.kafkaProbe = probe;
+      this.addPoller(probe, this.intervalOf(kafkaWatch), (sample, at) => this.onKafka(sample, at));
     }
 
     const pgWatch = config.postgres;
@@ -142,18 +142,18 @@ export class EnvironmentMonitor {
     } else if (pgWatch.tables.length === 0) {
       this.idle.set('postgres', { state: 'not-configured', message: 'no table to watch', since });
     } else {
-      const source = new SyncGapSource(connections.postgres.config, pgWatch, timeoutMs, this.now);
-      this.addPoller(source, this.intervalOf(pgWatch), (sample, at) => this.onGaps(sample, at));
+      const probe = new SyncGapProbe(connections.postgres.config, pgWatch, timeoutMs, this.now);
+      this.addPoller(probe, this.intervalOf(pgWatch), (sample, at) => this.onGaps(sample, at));
     }
   }
 
   private addPoller<S>(
-    source: PollSource<S>,
+    probe: Probe<S>,
     intervalMs: number,
     onSample: (sample: S, at: number) => void,
   ): void {
-    const poller = new SourcePoller<S>({
-      source,
+    const poller = new ProbePoller<S>({
+      probe,
       intervalMs,
       timeoutMs: this.options.config.timeoutMs,
       ...(this.options.backoff ? { backoff: this.options.backoff } : {}),
@@ -164,27 +164,27 @@ export class EnvironmentMonitor {
         } catch (error) {
           this.options.logger.error('monitor sample handling failed', {
             environmentId: this.environmentId,
-            source: source.kind,
+            server: probe.kind,
             error,
           });
         }
       },
       onHealth: (health) =>
-        this.options.hooks.onHealth(this.toHealth(source.kind, health, intervalMs)),
+        this.options.hooks.onHealth(this.toHealth(probe.kind, health, intervalMs)),
     });
-    this.pollers.set(source.kind, poller as SourcePoller<unknown>);
+    this.pollers.set(probe.kind, poller as ProbePoller<unknown>);
   }
 
   start(): void {
     for (const poller of this.pollers.values()) poller.start();
   }
 
-  /** Polls every source once now (tests and benchmarks). */
+  /** Polls every server once now (tests and benchmarks). */
   async pollAll(): Promise<void> {
     await Promise.all([...this.pollers.values()].map((poller) => poller.pollNow()));
   }
 
-  poller(kind: ServiceKind): SourcePoller<unknown> | null {
+  poller(kind: ServiceKind): ProbePoller<unknown> | null {
     return this.pollers.get(kind) ?? null;
   }
 
@@ -236,9 +236,9 @@ export class EnvironmentMonitor {
     });
   }
 
-  private toHealth(source: ServiceKind, health: PollerHealth, intervalMs: number): SourceHealth {
+  private toHealth(server: ServiceKind, health: PollerHealth, intervalMs: number): ServerHealth {
     return {
-      source,
+      server,
       state: health.state,
       since: iso(health.since),
       cause: health.failure?.cause ?? null,
@@ -252,13 +252,13 @@ export class EnvironmentMonitor {
     };
   }
 
-  health(): SourceHealth[] {
-    return SOURCES.map((source) => {
-      const poller = this.pollers.get(source);
-      if (poller) return this.toHealth(source, poller.currentHealth(), poller.intervalMs);
-      const idle = this.idle.get(source)!;
+  health(): ServerHealth[] {
+    return POLLED_SERVERS.map((server) => {
+      const poller = this.pollers.get(server);
+      if (poller) return this.toHealth(server, poller.currentHealth(), poller.intervalMs);
+      const idle = this.idle.get(server)!;
       return {
-        source,
+        server,
         state: idle.state,
         since: iso(idle.since),
         cause: idle.state === 'not-configured' ? 'not-configured' : null,
@@ -273,12 +273,12 @@ export class EnvironmentMonitor {
     });
   }
 
-  /** For source-down rules: each polled source's state and when it began. */
-  sourceObservation(): NonNullable<AlertObservation['sources']> {
-    return [...this.pollers.entries()].map(([source, poller]) => {
+  /** For server-down rules: each polled server's state and when it began. */
+  serverObservation(): NonNullable<AlertObservation['servers']> {
+    return [...this.pollers.entries()].map(([server, poller]) => {
       const health = poller.currentHealth();
       return {
-        source,
+        server,
         state: health.state,
         message: health.failure?.message ?? null,
         sinceMs: health.since,

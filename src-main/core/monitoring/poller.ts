@@ -1,18 +1,18 @@
 import type { ConnectionFailureCause, ServiceKind } from '@shared/contract';
 
-/** What a source's failure looks like to the operator. */
-export interface SourceFailure {
+/** What a failed poll looks like to the operator. */
+export interface ProbeFailure {
   cause: ConnectionFailureCause;
   message: string;
 }
 
 /** One thing a poller polls: a Redis server, a Kafka cluster, a PostgreSQL database. */
-export interface PollSource<S> {
+export interface Probe<S> {
   readonly kind: ServiceKind;
   /** Takes one sample. Every network call inside has its own timeout too. */
   poll(now: number): Promise<S>;
   /** Turns whatever poll() threw into operator words (never a secret). */
-  describeFailure(error: unknown): SourceFailure;
+  describeFailure(error: unknown): ProbeFailure;
   /** Drops the connection so the next poll starts afresh (after a failure or timeout). */
   reset(): Promise<void>;
   close(): Promise<void>;
@@ -22,7 +22,7 @@ export interface PollerHealth {
   state: 'starting' | 'up' | 'down';
   /** When the current state began (ms). */
   since: number;
-  failure: SourceFailure | null;
+  failure: ProbeFailure | null;
   lastSampleAt: number | null;
   lastDurationMs: number | null;
   skippedTicks: number;
@@ -40,7 +40,7 @@ export interface BackoffOptions {
 export const DEFAULT_BACKOFF: BackoffOptions = { initialMs: 1000, maxMs: 30_000 };
 
 export interface PollerOptions<S> {
-  source: PollSource<S>;
+  probe: Probe<S>;
   intervalMs: number;
   /** A poll that takes longer fails with cause "timeout" and its connection is dropped. */
   timeoutMs: number;
@@ -69,13 +69,13 @@ class PollTimeoutError extends Error {
 }
 
 /**
- * Polls one source on a fixed-rate tick. A tick that finds the previous poll
+ * Polls one probe on a fixed-rate tick. A tick that finds the previous poll
  * still running is skipped (counted), so a poll never overlaps itself; a poll
  * that outlives its timeout is abandoned and its connection dropped; after a
  * failure, ticks are skipped until a doubling backoff delay has passed. The
- * source's failures never escape: they become its health.
+ * probe's failures never escape: they become its health.
  */
-export class SourcePoller<S> {
+export class ProbePoller<S> {
   private timer: NodeJS.Timeout | null = null;
   private running = false;
   private stopped = false;
@@ -102,7 +102,7 @@ export class SourcePoller<S> {
   }
 
   get kind(): ServiceKind {
-    return this.options.source.kind;
+    return this.options.probe.kind;
   }
 
   get intervalMs(): number {
@@ -147,7 +147,7 @@ export class SourcePoller<S> {
     this.running = true;
     const generation = ++this.generation;
     const startedAt = this.now();
-    const work = this.withTimeout(this.options.source.poll(startedAt));
+    const work = this.withTimeout(this.options.probe.poll(startedAt));
     const done = work.then(
       (sample) => {
         if (generation !== this.generation || this.stopped) return;
@@ -161,9 +161,9 @@ export class SourcePoller<S> {
       },
       async (error: unknown) => {
         if (generation !== this.generation || this.stopped) return;
-        // Describe first: the source may read its connection's state.
+        // Describe first: the probe may read its connection's state.
         const failure = this.describe(error);
-        await this.options.source.reset().catch(() => undefined);
+        await this.options.probe.reset().catch(() => undefined);
         this.failed(failure, this.now() - startedAt);
       },
     );
@@ -193,7 +193,7 @@ export class SourcePoller<S> {
     });
   }
 
-  private describe(error: unknown): SourceFailure {
+  private describe(error: unknown): ProbeFailure {
     if (error instanceof PollTimeoutError) {
       return {
         cause: 'timeout',
@@ -201,7 +201,7 @@ export class SourcePoller<S> {
       };
     }
     try {
-      return this.options.source.describeFailure(error);
+      return this.options.probe.describeFailure(error);
     } catch {
       return { cause: 'unknown', message: 'the poll failed' };
     }
@@ -222,7 +222,7 @@ export class SourcePoller<S> {
     if (!wasUp) this.options.onHealth(this.currentHealth());
   }
 
-  private failed(failure: SourceFailure, durationMs: number): void {
+  private failed(failure: ProbeFailure, durationMs: number): void {
     const at = this.now();
     const wasDown = this.health.state === 'down';
     const failures = this.health.consecutiveFailures + 1;
@@ -249,6 +249,6 @@ export class SourcePoller<S> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     this.generation += 1;
-    await this.options.source.close().catch(() => undefined);
+    await this.options.probe.close().catch(() => undefined);
   }
 }

@@ -1,9 +1,9 @@
 import type { GapRow, QueueRow, StreamRow } from '@shared/contract';
 import type { SeriesPoint } from './history/sampleStore';
 import type { LagState } from './kafka/lagTracker';
-import type { GapSample } from './postgres/syncGapSource';
+import type { GapSample } from './postgres/syncGapProbe';
 import { QueueRateTracker } from './redis/rates';
-import type { RedisSample } from './redis/redisSource';
+import type { RedisSample } from './redis/redisQueueProbe';
 
 /** Key of a dead-letter list's rate window, apart from queues that may share a name. */
 const dlqWindowKey = (key: string): string => `dead-letter\u0000${key}`;

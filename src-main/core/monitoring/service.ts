@@ -9,7 +9,7 @@ import {
   type MonitoringSnapshot,
   type OverviewRow,
   type PartitionRow,
-  type SourceHealth,
+  type ServerHealth,
 } from '@shared/contract';
 import type { EnvironmentService } from '../environments/service';
 import type { Logger } from '@shared/log/logger';
@@ -24,7 +24,7 @@ import {
   type ParsedConfigInput,
 } from './configRepository';
 import { resolveMonitorConnections } from './connections';
-import { EnvironmentMonitor, SOURCES } from './environmentMonitor';
+import { EnvironmentMonitor, POLLED_SERVERS } from './environmentMonitor';
 import { HistoryQuery } from './history/historyQuery';
 import { HistoryRetention, type RetentionOptions } from './history/retention';
 import { SampleStore } from './history/sampleStore';
@@ -102,7 +102,7 @@ export class MonitoringService {
       this.options.logger.error('monitoring history maintenance failed', { error }),
     );
     const interval = this.options.healthCheckIntervalMs ?? 5_000;
-    this.healthTimer = setInterval(() => this.checkSourceHealth(), interval);
+    this.healthTimer = setInterval(() => this.checkServerHealth(), interval);
     this.healthTimer.unref?.();
     await Promise.all(this.configs.all().map(({ environmentId }) => this.restart(environmentId)));
   }
@@ -152,11 +152,11 @@ export class MonitoringService {
       now: this.now,
       ...(this.options.backoff ? { backoff: this.options.backoff } : {}),
       hooks: {
-        onSample: (source, at, observation) => {
-          alerts.observe({ ...observation, sources: monitor.sourceObservation() }, at);
+        onSample: (server, at, observation) => {
+          alerts.observe({ ...observation, servers: monitor.serverObservation() }, at);
           this.options.events.emit('monitoring.sample', {
             environmentId,
-            source,
+            server,
             at: new Date(at).toISOString(),
           });
         },
@@ -168,23 +168,23 @@ export class MonitoringService {
     monitor.start();
   }
 
-  private onHealth(environmentId: string, health: SourceHealth): void {
+  private onHealth(environmentId: string, health: ServerHealth): void {
     this.options.events.emit('monitoring.health', {
       environmentId,
-      source: health.source,
+      server: health.server,
       state: health.state,
       since: health.since,
       message: health.message,
     });
-    this.checkSourceHealth(environmentId);
+    this.checkServerHealth(environmentId);
   }
 
   /** source-down rules need time to pass, samples or not. */
-  private checkSourceHealth(only?: string): void {
+  private checkServerHealth(only?: string): void {
     const now = this.now();
     for (const [environmentId, running] of this.running) {
       if (only !== undefined && environmentId !== only) continue;
-      running.alerts.observe({ sources: running.monitor.sourceObservation() }, now);
+      running.alerts.observe({ servers: running.monitor.serverObservation() }, now);
     }
   }
 
@@ -237,9 +237,9 @@ export class MonitoringService {
     return this.running.get(environmentId)?.monitor ?? null;
   }
 
-  private idleHealth(configured: boolean): SourceHealth[] {
-    return SOURCES.map((source) => ({
-      source,
+  private idleHealth(configured: boolean): ServerHealth[] {
+    return POLLED_SERVERS.map((server) => ({
+      server,
       state: configured ? 'starting' : 'not-configured',
       since: null,
       cause: configured ? null : 'not-configured',
@@ -261,7 +261,7 @@ export class MonitoringService {
     return {
       environmentId,
       configured,
-      sources: monitor ? monitor.health() : this.idleHealth(configured),
+      servers: monitor ? monitor.health() : this.idleHealth(configured),
       queues: monitor?.queueRows() ?? [],
       streams: monitor?.streamRows() ?? [],
       kafka: monitor?.kafkaSnapshot() ?? null,
@@ -292,7 +292,7 @@ export class MonitoringService {
         gapOldestAgeSeconds: ages.length > 0 ? Math.max(...ages) : null,
         deadLetterCount: sum(deadLetters.map((q) => q.depth)),
         openAlerts: snapshot.alerts.open + snapshot.alerts.acknowledged,
-        sources: snapshot.sources,
+        servers: snapshot.servers,
       };
     });
   }

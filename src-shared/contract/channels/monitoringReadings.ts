@@ -6,14 +6,15 @@ import { ALERT_KINDS, partitionStatusSchema } from './monitoringConfig';
 // Live state
 // ---------------------------------------------------------------------------
 
-export const sourceHealthSchema = z.object({
-  source: serviceKindSchema,
+/** The health of one polled server (Redis, Kafka or PostgreSQL) of an environment. */
+export const serverHealthSchema = z.object({
+  server: serviceKindSchema,
   /** not-configured: no connection or nothing to watch; disabled: switched off. */
   state: z.enum(['starting', 'up', 'down', 'not-configured', 'disabled']),
   /** When the current state began (ISO). */
   since: z.string().nullable(),
   cause: connectionFailureCauseSchema.nullable(),
-  /** Operator words for a down source: "connection refused by 127.0.0.1:6390". */
+  /** Operator words for a down server: "connection refused by 127.0.0.1:6390". */
   message: z.string().nullable(),
   lastSampleAt: z.string().nullable(),
   lastDurationMs: z.number().nullable(),
@@ -21,10 +22,10 @@ export const sourceHealthSchema = z.object({
   /** Ticks skipped because the previous poll was still running. */
   skippedTicks: z.number().int(),
   consecutiveFailures: z.number().int(),
-  /** When a down source is tried next (ISO). */
+  /** When a down server is tried next (ISO). */
   nextAttemptAt: z.string().nullable(),
 });
-export type SourceHealth = z.infer<typeof sourceHealthSchema>;
+export type ServerHealth = z.infer<typeof serverHealthSchema>;
 
 export const rateBasisSchema = z.enum(['counters', 'depth-change']);
 
@@ -121,7 +122,7 @@ export type GapRow = z.infer<typeof gapRowSchema>;
 export const monitoringSnapshotSchema = z.object({
   environmentId: z.string(),
   configured: z.boolean(),
-  sources: z.array(sourceHealthSchema),
+  servers: z.array(serverHealthSchema),
   queues: z.array(queueRowSchema),
   streams: z.array(streamRowSchema),
   kafka: kafkaSnapshotSchema.nullable(),
@@ -144,7 +145,7 @@ export const overviewRowSchema = z.object({
   gapOldestAgeSeconds: z.number().nullable(),
   deadLetterCount: z.number().nullable(),
   openAlerts: z.number().int(),
-  sources: z.array(sourceHealthSchema),
+  servers: z.array(serverHealthSchema),
 });
 export type OverviewRow = z.infer<typeof overviewRowSchema>;
 

@@ -58,7 +58,7 @@ function saslConfig(user: { name: string; password: string }): KafkaConnectionCo
   return kafkaConfig(cluster.saslBrokers, { sasl: scram(user) });
 }
 
-/** The words the monitor panels give a failed call, built as KafkaSource builds them. */
+/** The words the monitor panels give a failed call, built as KafkaLagProbe builds them. */
 function describeFailure(error: unknown, user: string): ReturnType<typeof classifyConnectionError> {
   const ctx: FailureContext = {
     service: 'kafka',

@@ -16,8 +16,8 @@ import type { KafkaConnectionConfig } from '../../../src-main/core/connectors/ty
 import { KafkaOffsetsClient } from '../../../src-main/core/monitoring/kafka/kafkaOffsetsClient';
 import {
   GROUP_DISCOVERY_INTERVAL_MS,
-  KafkaSource,
-} from '../../../src-main/core/monitoring/kafka/kafkaSource';
+  KafkaLagProbe,
+} from '../../../src-main/core/monitoring/kafka/kafkaLagProbe';
 import { startKafka, type ApacheKafkaCluster } from '../../../sandbox/servers';
 
 const USER = { name: 'lag-monitor', password: 'monitor-Pa55-word' };
@@ -102,7 +102,7 @@ describe('group discovery when ACLs hide groups', () => {
       ],
       discoverGroups: true,
     };
-    const source = new KafkaSource(connection(cluster.saslBrokers, true), watch, {
+    const source = new KafkaLagProbe(connection(cluster.saslBrokers, true), watch, {
       timeoutMs: 10_000,
       now: () => now,
     });

@@ -222,7 +222,7 @@ describe('Kafka lag monitor', () => {
     });
     const monitor = harness.service.monitor(environmentId)!;
     const counts = new Map<string, number>();
-    monitor.kafkaSource!.onRequest(({ apiName }) =>
+    monitor.kafkaProbe!.onRequest(({ apiName }) =>
       counts.set(apiName, (counts.get(apiName) ?? 0) + 1),
     );
     await monitor.pollAll(); // connects, reads metadata, finds coordinators
@@ -260,7 +260,7 @@ describe('Kafka lag monitor', () => {
     });
     await harness.service.monitor(environmentId)!.pollAll();
     const snapshot = harness.snapshot(environmentId);
-    expect(snapshot.sources.find((s) => s.source === 'kafka')!.state).toBe('up');
+    expect(snapshot.servers.find((s) => s.server === 'kafka')!.state).toBe('up');
     expect(snapshot.kafka!.missingTopics).toEqual(['no-such-topic']);
     expect(snapshot.kafka!.groups[0]!.topics.map((t) => t.topic)).toEqual(['audit']);
   });

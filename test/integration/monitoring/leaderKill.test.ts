@@ -7,7 +7,7 @@ import {
   partitionRowSchema,
   type MonitoringSnapshot,
   type PartitionRow,
-  type SourceHealth,
+  type ServerHealth,
 } from '@shared/contract';
 import { sleep, startMonitoringHarness, waitFor, type MonitoringHarness } from './harness';
 
@@ -57,11 +57,11 @@ afterAll(async () => {
 function read(
   environmentId: string,
   groupId?: string,
-): { snapshot: MonitoringSnapshot; health: SourceHealth; rows: PartitionRow[] } {
+): { snapshot: MonitoringSnapshot; health: ServerHealth; rows: PartitionRow[] } {
   const snapshot = monitoringSnapshotSchema.parse(harness.snapshot(environmentId));
   return {
     snapshot,
-    health: snapshot.sources.find((s) => s.source === 'kafka')!,
+    health: snapshot.servers.find((s) => s.server === 'kafka')!,
     rows: partitionRowSchema.array().parse(harness.service.partitions(environmentId, groupId)),
   };
 }
@@ -108,7 +108,7 @@ function killMidPoll(
   return new Promise((resolve) => {
     let armed = true;
     // OffsetFetch answers before the poll asks the leaders for log-end offsets.
-    monitor.kafkaSource!.onRequest(({ apiName }) => {
+    monitor.kafkaProbe!.onRequest(({ apiName }) => {
       if (!armed || apiName !== 'OffsetFetch') return;
       armed = false;
       const polling = poller.polling;
@@ -123,7 +123,7 @@ function killMidPoll(
 function recordTimeline(environmentId: string, groupIds: string[]) {
   const entries: {
     at: number;
-    health: SourceHealth;
+    health: ServerHealth;
     brokers: number | null;
     errors: Map<string, string | null>;
     text: string;

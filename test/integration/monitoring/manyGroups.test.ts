@@ -198,7 +198,7 @@ describe('many consumer groups on a three-node Apache Kafka', () => {
     });
     const monitor = harness.service.monitor(environmentId)!;
     const sent: SentRequest[] = [];
-    monitor.kafkaSource!.onRequest((request) => sent.push(request));
+    monitor.kafkaProbe!.onRequest((request) => sent.push(request));
     await monitor.pollAll(); // connects, reads metadata, lists groups, finds coordinators
     // The coordinators of all groups were found in batches, not one by one.
     expect(sent.filter((r) => r.apiName === 'GroupCoordinator').length).toBeLessThanOrEqual(
@@ -222,7 +222,7 @@ describe('many consumer groups on a three-node Apache Kafka', () => {
     );
 
     const snapshot = harness.snapshot(environmentId);
-    expect(snapshot.sources.find((s) => s.source === 'kafka')!.state).toBe('up');
+    expect(snapshot.servers.find((s) => s.server === 'kafka')!.state).toBe('up');
     const rows = new Map(snapshot.kafka!.groups.map((g) => [g.groupId, g]));
     expect([...rows.keys()].sort()).toEqual(ids);
     for (const i of all) {

@@ -123,7 +123,7 @@ describe('PostgreSQL sync gap monitor', () => {
     expect(snapshot.gaps[0]!.count).toBeNull();
     expect(snapshot.gaps[0]!.error).toMatch(/statement timeout/);
     expect(snapshot.gaps[1]!.count).toBe(60);
-    expect(snapshot.sources.find((s) => s.source === 'postgres')!.state).toBe('up');
+    expect(snapshot.servers.find((s) => s.server === 'postgres')!.state).toBe('up');
   });
 
   it('the connection is read-only: a filter cannot write', async () => {
@@ -165,7 +165,7 @@ describe('PostgreSQL sync gap monitor', () => {
     });
     const health = await waitFor(
       'postgres down',
-      () => harness.snapshot(environmentId).sources.find((s) => s.source === 'postgres')!,
+      () => harness.snapshot(environmentId).servers.find((s) => s.server === 'postgres')!,
       (h) => h.state === 'down',
     );
     expect(health).toMatchObject({

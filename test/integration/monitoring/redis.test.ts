@@ -64,7 +64,7 @@ describe('Redis monitor', () => {
     const monitor = harness.service.monitor(environmentId)!;
     await monitor.pollAll();
     const first = harness.snapshot(environmentId);
-    expect(first.sources.find((s) => s.source === 'redis')).toMatchObject({ state: 'up' });
+    expect(first.servers.find((s) => s.server === 'redis')).toMatchObject({ state: 'up' });
     expect(queueRow(environmentId, 'write_queue')).toMatchObject({ depth: 10, role: 'queue' });
     expect(queueRow(environmentId, 'write_queue:dead')).toMatchObject({
       depth: 1,
@@ -75,7 +75,7 @@ describe('Redis monitor', () => {
       { key: 'events', length: 3, groups: [{ group: 'workers', pending: 2 }], error: null },
       { key: 'events', length: 3, groups: [{ group: 'workers', pending: 2 }], error: null },
     ]);
-    const firstAt = Date.parse(first.sources.find((s) => s.source === 'redis')!.lastSampleAt!);
+    const firstAt = Date.parse(first.servers.find((s) => s.server === 'redis')!.lastSampleAt!);
 
     // 30 arrive (counted), 10 leave; the plain queue grows by 4; two more dead letters.
     await redis.rpush('write_queue', ...Array.from({ length: 30 }, (_, i) => `more-${i}`));
@@ -87,7 +87,7 @@ describe('Redis monitor', () => {
     await monitor.pollAll();
     const second = harness.snapshot(environmentId);
     const seconds =
-      (Date.parse(second.sources.find((s) => s.source === 'redis')!.lastSampleAt!) - firstAt) /
+      (Date.parse(second.servers.find((s) => s.server === 'redis')!.lastSampleAt!) - firstAt) /
       1000;
 
     const queue = queueRow(environmentId, 'write_queue')!;
@@ -155,7 +155,7 @@ describe('Redis monitor', () => {
     expect(rows[0]).toMatchObject({ key: 'not_a_list', depth: null });
     expect(rows[0]!.error).toMatch(/WRONGTYPE/);
     expect(rows[1]).toMatchObject({ key: 'plain_queue', depth: 6, error: null });
-    expect(harness.snapshot(environmentId).sources[0]!.state).toBe('up');
+    expect(harness.snapshot(environmentId).servers[0]!.state).toBe('up');
   });
 
   it('a wrong password makes the source down with cause auth, and never shows the password', async () => {
@@ -166,7 +166,7 @@ describe('Redis monitor', () => {
     await harness.configure(environmentId, { redis: { queues: [{ key: 'write_queue' }] } });
     const health = await waitFor(
       'the redis source to be down',
-      () => harness.snapshot(environmentId).sources.find((s) => s.source === 'redis')!,
+      () => harness.snapshot(environmentId).servers.find((s) => s.server === 'redis')!,
       (h) => h.state === 'down',
     );
     expect(health.cause).toBe('auth');
@@ -187,7 +187,7 @@ describe('Redis monitor', () => {
     );
     await waitFor(
       'the redis source to come up after the fix',
-      () => harness.snapshot(environmentId).sources.find((s) => s.source === 'redis')!.state,
+      () => harness.snapshot(environmentId).servers.find((s) => s.server === 'redis')!.state,
       (state) => state === 'up',
     );
   });

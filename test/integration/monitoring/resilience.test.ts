@@ -36,7 +36,7 @@ afterAll(async () => {
 });
 
 function health(environmentId: string, source: 'redis' | 'kafka' | 'postgres') {
-  return harness.snapshot(environmentId).sources.find((s) => s.source === source)!;
+  return harness.snapshot(environmentId).servers.find((s) => s.server === source)!;
 }
 
 describe('monitor resilience', () => {
@@ -65,7 +65,7 @@ describe('monitor resilience', () => {
     });
     await waitFor(
       'every source up',
-      () => harness.snapshot(environmentId).sources.map((s) => s.state),
+      () => harness.snapshot(environmentId).servers.map((s) => s.state),
       (states) => states.every((s) => s === 'up'),
     );
     expect(harness.snapshot(environmentId).queues[0]!.depth).toBe(3);
@@ -115,7 +115,7 @@ describe('monitor resilience', () => {
     const kafkaSamplesWhileDown = harness.emitted.filter(
       (e) =>
         e.event === 'monitoring.sample' &&
-        (e.payload as { source: string }).source === 'kafka' &&
+        (e.payload as { server: string }).server === 'kafka' &&
         e.at > killedAt,
     );
     expect(kafkaSamplesWhileDown.length).toBeGreaterThanOrEqual(2);
@@ -129,7 +129,7 @@ describe('monitor resilience', () => {
       harness.emitted.some(
         (e) =>
           e.event === 'monitoring.health' &&
-          (e.payload as { source: string; state: string }).source === 'redis' &&
+          (e.payload as { server: string; state: string }).server === 'redis' &&
           (e.payload as { state: string }).state === 'down',
       ),
     ).toBe(true);

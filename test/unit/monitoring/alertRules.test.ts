@@ -129,9 +129,9 @@ describe('alert rules', () => {
       rule({ id: 'down', kind: 'source-down', source: 'redis', forSeconds: 30 }),
     ]);
     const down = {
-      sources: [
+      servers: [
         {
-          source: 'redis' as const,
+          server: 'redis' as const,
           state: 'down' as const,
           message: 'connection refused',
           sinceMs: at(0),
@@ -146,7 +146,7 @@ describe('alert rules', () => {
       detail: 'connection refused',
     });
     const up = {
-      sources: [{ source: 'redis' as const, state: 'up' as const, message: null, sinceMs: at(40) }],
+      servers: [{ server: 'redis' as const, state: 'up' as const, message: null, sinceMs: at(40) }],
     };
     expect(evaluator.evaluate(up, at(41)).cleared).toEqual([{ ruleId: 'down', target: 'redis' }]);
   });

@@ -1,12 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import {
-  SourcePoller,
+  ProbePoller,
   backoffDelay,
-  type PollSource,
+  type Probe,
   type PollerHealth,
 } from '../../../src-main/core/monitoring/poller';
 
-const pollers: SourcePoller<unknown>[] = [];
+const pollers: ProbePoller<unknown>[] = [];
 afterEach(async () => {
   await Promise.all(pollers.splice(0).map((p) => p.stop()));
 });
@@ -14,7 +14,7 @@ afterEach(async () => {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A source whose polls are driven by the test. */
-class ScriptedSource implements PollSource<number> {
+class ScriptedSource implements Probe<number> {
   readonly kind = 'redis' as const;
   calls = 0;
   resets = 0;
@@ -50,15 +50,15 @@ function makePoller(
 ) {
   const samples: number[] = [];
   const healths: PollerHealth[] = [];
-  const poller = new SourcePoller<number>({
-    source,
+  const poller = new ProbePoller<number>({
+    probe: source,
     intervalMs: overrides.intervalMs ?? 20,
     timeoutMs: overrides.timeoutMs ?? 1000,
     backoff: { initialMs: 60, maxMs: 200 },
     onSample: (sample) => samples.push(sample),
     onHealth: (health) => healths.push(health),
   });
-  pollers.push(poller as SourcePoller<unknown>);
+  pollers.push(poller as ProbePoller<unknown>);
   return { poller, samples, healths };
 }
 
@@ -122,8 +122,8 @@ describe('source poller', () => {
 
   it('a failing sample handler does not stop the poller', async () => {
     const source = new ScriptedSource();
-    const poller = new SourcePoller<number>({
-      source,
+    const poller = new ProbePoller<number>({
+      probe: source,
       intervalMs: 10,
       timeoutMs: 100,
       onSample: () => {
@@ -131,7 +131,7 @@ describe('source poller', () => {
       },
       onHealth: () => undefined,
     });
-    pollers.push(poller as SourcePoller<unknown>);
+    pollers.push(poller as ProbePoller<unknown>);
     poller.start();
     await sleep(60);
     expect(source.calls).toBeGreaterThan(2);

@@ -3,7 +3,7 @@ import type {
   AlertRule,
   PartitionStatusName,
   ServiceKind,
-  SourceHealth,
+  ServerHealth,
 } from '@shared/contract';
 import { statusAtLeast } from '../lag/burrow';
 
@@ -13,7 +13,7 @@ export interface AlertObservation {
   deadLetters?: { key: string; depth: number | null }[];
   groups?: { groupId: string; status: PartitionStatusName; totalLag: number }[];
   gaps?: { table: string; oldestAgeSeconds: number | null; count: number | null }[];
-  sources?: (Pick<SourceHealth, 'source' | 'state' | 'message'> & { sinceMs: number | null })[];
+  servers?: (Pick<ServerHealth, 'server' | 'state' | 'message'> & { sinceMs: number | null })[];
 }
 
 export interface AlertFiring {
@@ -201,18 +201,18 @@ export class AlertRuleEvaluator {
           });
       }
       case 'source-down': {
-        if (!o.sources) return null;
-        return o.sources
-          .filter((s) => rule.source === null || s.source === rule.source)
+        if (!o.servers) return null;
+        return o.servers
+          .filter((s) => rule.source === null || s.server === rule.source)
           .filter((s) => s.state === 'up' || s.state === 'down')
           .map((s) => {
             const downFor = s.state === 'down' && s.sinceMs !== null ? (now - s.sinceMs) / 1000 : 0;
             return {
-              target: s.source,
-              // The source's own "since" is the start of the outage: no second timer needed.
+              target: s.server,
+              // The server's own "since" is the start of the outage: no second timer needed.
               holds: s.state === 'down' && downFor >= rule.forSeconds,
               value: downFor,
-              title: `${sourceName(s.source)} is down`,
+              title: `${serverName(s.server)} is down`,
               detail: s.message ?? 'no answer',
             };
           });
@@ -221,6 +221,6 @@ export class AlertRuleEvaluator {
   }
 }
 
-function sourceName(source: ServiceKind): string {
-  return source === 'redis' ? 'Redis' : source === 'kafka' ? 'Kafka' : 'PostgreSQL';
+function serverName(server: ServiceKind): string {
+  return server === 'redis' ? 'Redis' : server === 'kafka' ? 'Kafka' : 'PostgreSQL';
 }

@@ -3,7 +3,7 @@ import { classifyConnectionError } from '../../connectors/classify';
 import { scrubSecrets, urlPassword, urlTarget } from '../../connectors/failures';
 import { RedisConnection } from '../../connectors/redisConnection';
 import type { RedisConnectionConfig } from '../../connectors/types';
-import type { SourceFailure } from '../poller';
+import type { ProbeFailure } from '../poller';
 
 /** An error with a system code (ECONNREFUSED, ENOTFOUND...) names its own cause. */
 function isDriverFailure(error: unknown): boolean {
@@ -30,7 +30,7 @@ export class RedisMonitorClient {
     return this.connection.client();
   }
 
-  describe(error: unknown): SourceFailure {
+  describe(error: unknown): ProbeFailure {
     const target = urlTarget(this.config.url, 6379);
     const lost = !this.connection.ready;
     const lastError = this.connection.lastError;

@@ -10,7 +10,7 @@ import { useHistory, usePartitions } from '../../queries/monitoring';
 import { AlertList } from '../monitoring/AlertList';
 import { formatCount, formatRate, formatSeconds } from '../monitoring/format';
 import { MonitoringFrame } from '../monitoring/MonitoringFrame';
-import { SourceBanner } from '../monitoring/SourceHealth';
+import { ServerBanner } from '../monitoring/ServerHealth';
 import { StatusBadge } from '../monitoring/StatusBadge';
 import { TimeSeriesChart, seriesFromHistory } from '../monitoring/TimeSeriesChart';
 import { HistoryCard, useChartWindow } from '../monitoring/WindowPicker';
@@ -177,7 +177,7 @@ export function LagPage() {
         const group = kafka?.groups.find((g) => g.groupId === selected) ?? kafka?.groups[0] ?? null;
         return (
           <>
-            <SourceBanner health={snapshot.sources.find((s) => s.source === 'kafka')} />
+            <ServerBanner health={snapshot.servers.find((s) => s.server === 'kafka')} />
             {kafka ? (
               <p className="muted" data-testid="groups-source">
                 Groups{' '}

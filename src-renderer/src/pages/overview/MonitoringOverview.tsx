@@ -6,7 +6,7 @@ import { ErrorPanel, Loading } from '../../components/Panels';
 import { useMonitoringOverview } from '../../queries/monitoring';
 import { AlertList } from '../monitoring/AlertList';
 import { formatCount, formatSeconds, formatTrend } from '../monitoring/format';
-import { HealthChip } from '../monitoring/SourceHealth';
+import { HealthChip } from '../monitoring/ServerHealth';
 import { StatusBadge } from '../monitoring/StatusBadge';
 
 type MonitoringPage = 'queues' | 'lag' | 'sync-gaps';
@@ -86,10 +86,10 @@ function Row({ row }: { row: OverviewRow }) {
       </td>
       <td>
         <div className="health-chips">
-          {row.sources
+          {row.servers
             .filter((s) => s.state !== 'not-configured' && s.state !== 'disabled')
             .map((s) => (
-              <HealthChip key={s.source} health={s} />
+              <HealthChip key={s.server} health={s} />
             ))}
         </div>
       </td>

@@ -4,7 +4,7 @@ import { useHistory, type SeriesRef } from '../../queries/monitoring';
 import { AlertList } from '../monitoring/AlertList';
 import { formatCount, formatRate, formatTrend } from '../monitoring/format';
 import { MonitoringFrame } from '../monitoring/MonitoringFrame';
-import { SourceBanner } from '../monitoring/SourceHealth';
+import { ServerBanner } from '../monitoring/ServerHealth';
 import { TimeSeriesChart, seriesFromHistory } from '../monitoring/TimeSeriesChart';
 import { HistoryCard, useChartWindow } from '../monitoring/WindowPicker';
 
@@ -131,10 +131,10 @@ export function QueuesPage() {
   return (
     <MonitoringFrame title="Queues">
       {(snapshot, environment) => {
-        const health = snapshot.sources.find((s) => s.source === 'redis');
+        const health = snapshot.servers.find((s) => s.server === 'redis');
         return (
           <>
-            <SourceBanner health={health} />
+            <ServerBanner health={health} />
             {snapshot.queues.length > 0 ? <QueueTable rows={snapshot.queues} /> : null}
             {snapshot.streams.length > 0 ? (
               <table className="table" data-testid="stream-table">

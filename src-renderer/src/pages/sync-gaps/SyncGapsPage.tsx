@@ -11,7 +11,7 @@ import {
   formatTrend,
 } from '../monitoring/format';
 import { MonitoringFrame } from '../monitoring/MonitoringFrame';
-import { SourceBanner } from '../monitoring/SourceHealth';
+import { ServerBanner } from '../monitoring/ServerHealth';
 import { TimeSeriesChart, seriesFromHistory } from '../monitoring/TimeSeriesChart';
 import { HistoryCard, useChartWindow } from '../monitoring/WindowPicker';
 
@@ -160,7 +160,7 @@ export function SyncGapsPage() {
     <MonitoringFrame title="Sync gaps">
       {(snapshot, environment) => (
         <>
-          <SourceBanner health={snapshot.sources.find((s) => s.source === 'postgres')} />
+          <ServerBanner health={snapshot.servers.find((s) => s.server === 'postgres')} />
           {snapshot.gaps.length > 0 ? <GapTable rows={snapshot.gaps} /> : null}
           {snapshot.gaps.length > 0 ? (
             <p className="muted">

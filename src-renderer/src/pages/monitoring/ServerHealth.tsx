@@ -1,19 +1,19 @@
-import type { ServiceKind, SourceHealth } from '@shared/contract';
+import type { ServiceKind, ServerHealth } from '@shared/contract';
 import { formatSince } from './format';
 
 function clock(iso: string): string {
   return new Date(iso).toLocaleTimeString('en-GB', { hour12: false });
 }
 
-export const SOURCE_NAMES: Record<ServiceKind, string> = {
+export const SERVER_NAMES: Record<ServiceKind, string> = {
   redis: 'Redis',
   kafka: 'Kafka',
   postgres: 'PostgreSQL',
 };
 
 /** One line: "Redis up", or "Redis down since 14:02:11 (3 min ago): connection refused by ...". */
-export function healthText(health: SourceHealth): string {
-  const name = SOURCE_NAMES[health.source];
+export function healthText(health: ServerHealth): string {
+  const name = SERVER_NAMES[health.server];
   switch (health.state) {
     case 'up':
       return `${name} up`;
@@ -29,7 +29,7 @@ export function healthText(health: SourceHealth): string {
 }
 
 /** A small chip for tables (Overview). The title carries the whole story. */
-export function HealthChip({ health }: { health: SourceHealth }) {
+export function HealthChip({ health }: { health: ServerHealth }) {
   const label =
     health.state === 'up'
       ? 'up'
@@ -42,29 +42,29 @@ export function HealthChip({ health }: { health: SourceHealth }) {
     <span
       className={`health-chip health-${health.state}`}
       title={healthText(health)}
-      data-testid={`health-${health.source}`}
+      data-testid={`health-${health.server}`}
       data-state={health.state}
     >
-      {SOURCE_NAMES[health.source]} {label}
+      {SERVER_NAMES[health.server]} {label}
       {health.state === 'down' && health.message ? `: ${health.message}` : ''}
     </span>
   );
 }
 
 /**
- * The panel banner of a page's source: a down source says so, with the cause
+ * The panel banner of a page's server: a down server says so, with the cause
  * and since when; the data below it is the last that was read.
  */
-export function SourceBanner({ health }: { health: SourceHealth | undefined }) {
+export function ServerBanner({ health }: { health: ServerHealth | undefined }) {
   if (!health) return null;
   if (health.state === 'up') {
     return (
       <p
         className="source-banner source-up muted"
-        data-testid={`source-${health.source}`}
+        data-testid={`source-${health.server}`}
         data-state="up"
       >
-        {SOURCE_NAMES[health.source]} up · polled every {Math.round(health.intervalMs / 1000)} s
+        {SERVER_NAMES[health.server]} up · polled every {Math.round(health.intervalMs / 1000)} s
         {health.lastSampleAt ? ` · last sample ${clock(health.lastSampleAt)}` : ''}
         {health.lastDurationMs !== null ? ` (${health.lastDurationMs} ms)` : ''}
         {health.skippedTicks > 0
@@ -78,7 +78,7 @@ export function SourceBanner({ health }: { health: SourceHealth | undefined }) {
     <div
       className={down ? 'source-banner source-down' : 'source-banner source-idle'}
       role={down ? 'alert' : 'status'}
-      data-testid={`source-${health.source}`}
+      data-testid={`source-${health.server}`}
       data-state={health.state}
     >
       <strong>{healthText(health)}</strong>

@@ -1,6 +1,6 @@
 import type { MonitoringConfig } from '@shared/contract';
 import type { RedisConnectionConfig } from '../../connectors/types';
-import type { PollSource, SourceFailure } from '../poller';
+import type { Probe, ProbeFailure } from '../poller';
 import { RedisMonitorClient } from './redisMonitorClient';
 
 export interface QueueReading {
@@ -67,7 +67,7 @@ function parseGroups(value: unknown): { group: string; pending: number }[] {
  * group is named) for every stream. A key of the wrong type fails its own row;
  * a connection failure fails the poll.
  */
-export class RedisSource implements PollSource<RedisSample> {
+export class RedisQueueProbe implements Probe<RedisSample> {
   readonly kind = 'redis' as const;
   private readonly client: RedisMonitorClient;
 
@@ -158,7 +158,7 @@ export class RedisSource implements PollSource<RedisSample> {
     return { queues, streams };
   }
 
-  describeFailure(error: unknown): SourceFailure {
+  describeFailure(error: unknown): ProbeFailure {
     return this.client.describe(error);
   }
 

@@ -4,7 +4,7 @@ import { classifyConnectionError } from '../../connectors/classify';
 import { scrubSecrets, urlPassword, urlTarget } from '../../connectors/failures';
 import { connectionStringWithPassword } from '../../connectors/postgres';
 import type { PostgresConnectionConfig } from '../../connectors/types';
-import type { PollSource, SourceFailure } from '../poller';
+import type { Probe, ProbeFailure } from '../poller';
 import {
   explainQuery,
   findGapIndex,
@@ -60,7 +60,7 @@ function bounded(text: string, timeoutMs: number, values: unknown[] = []): pg.Qu
  * connection is read-only and has a statement_timeout, so a slow gap query is
  * cancelled by the server instead of stalling the monitor.
  */
-export class SyncGapSource implements PollSource<GapSample> {
+export class SyncGapProbe implements Probe<GapSample> {
   readonly kind = 'postgres' as const;
   private pool: pg.Pool | null = null;
   private readonly plans = new Map<string, QueryPlan>();
@@ -199,7 +199,7 @@ export class SyncGapSource implements PollSource<GapSample> {
     return [this.connection.password, urlPassword(this.connection.url)];
   }
 
-  describeFailure(error: unknown): SourceFailure {
+  describeFailure(error: unknown): ProbeFailure {
     let user: string | null = null;
     try {
       user = decodeURIComponent(new URL(this.connection.url).username) || null;

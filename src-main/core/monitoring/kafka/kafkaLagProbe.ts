@@ -2,7 +2,7 @@ import type { MonitoringConfig } from '@shared/contract';
 import { classifyConnectionError } from '../../connectors/classify';
 import { scrubSecrets } from '../../connectors/failures';
 import type { KafkaConnectionConfig } from '../../connectors/types';
-import type { PollSource, SourceFailure } from '../poller';
+import type { Probe, ProbeFailure } from '../poller';
 import {
   GroupOffsetsError,
   KafkaOffsetsClient,
@@ -16,7 +16,7 @@ type KafkaWatch = MonitoringConfig['kafka'];
 /** ListGroups is a cluster-wide scan: once in a while is enough to notice new groups. */
 export const GROUP_DISCOVERY_INTERVAL_MS = 30_000;
 
-export interface KafkaSourceOptions {
+export interface KafkaLagProbeOptions {
   timeoutMs: number;
   metadataMaxAgeMs?: number;
   now?: () => number;
@@ -28,7 +28,7 @@ export interface KafkaSourceOptions {
  * ones; a broker without ListGroups leaves the configured ones, and the
  * sample says so.
  */
-export class KafkaSource implements PollSource<KafkaSample> {
+export class KafkaLagProbe implements Probe<KafkaSample> {
   readonly kind = 'kafka' as const;
   private client: KafkaOffsetsClient;
   /** Clients made so far: each starts from the next configured broker (see newClient). */
@@ -46,7 +46,7 @@ export class KafkaSource implements PollSource<KafkaSample> {
   constructor(
     private readonly connection: KafkaConnectionConfig,
     private readonly watch: KafkaWatch,
-    private readonly options: KafkaSourceOptions,
+    private readonly options: KafkaLagProbeOptions,
   ) {
     this.client = this.newClient();
     this.now = options.now ?? Date.now;
@@ -215,7 +215,7 @@ export class KafkaSource implements PollSource<KafkaSample> {
     };
   }
 
-  describeFailure(error: unknown): SourceFailure {
+  describeFailure(error: unknown): ProbeFailure {
     const { cause, message } = classifyConnectionError(error, {
       service: 'kafka',
       target: this.connection.brokers.join(', '),
