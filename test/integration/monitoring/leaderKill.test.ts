@@ -1,5 +1,5 @@
 import { Kafka, logLevel } from 'kafkajs';
-import { afterAll, beforeAll, describe, expect, it, onTestFailed, onTestFinished } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { startKafka, type ApacheKafkaCluster } from '../../../sandbox/servers';
 import { createKafkaCluster } from '../../../src-main/core/monitoring/kafka/kafkajsCluster';
 import {
@@ -10,6 +10,7 @@ import {
   type ServerHealth,
 } from '@shared/contract';
 import { sleep, startMonitoringHarness, waitFor, type MonitoringHarness } from './harness';
+import { recordTimeline } from './pageTimeline';
 
 const TOPIC = 'orders';
 const PARTITIONS = 6;
@@ -119,67 +120,6 @@ function killMidPoll(
   });
 }
 
-/** Every change of what the page shows, sampled every 100 ms until stopped. */
-function recordTimeline(environmentId: string, groupIds: string[]) {
-  const entries: {
-    at: number;
-    health: ServerHealth;
-    brokers: number | null;
-    errors: Map<string, string | null>;
-    text: string;
-  }[] = [];
-  let last = '';
-  let running = true;
-  const loop = (async () => {
-    while (running) {
-      const { snapshot, health } = read(environmentId);
-      const groups = groupIds.map((id) => {
-        const group = snapshot.kafka?.groups.find((g) => g.groupId === id);
-        return `${id}: lag ${group?.totalLag ?? '-'} ${group?.status ?? '-'}${group?.error ? ` (${group.error})` : ''}`;
-      });
-      const text =
-        `kafka ${health.state}${health.message ? ` (${health.message}, failed polls ${health.consecutiveFailures})` : ''}, ` +
-        `${snapshot.kafka?.brokers ?? '?'} brokers; ${groups.join('; ')}`;
-      if (text !== last) {
-        const errors = new Map(
-          groupIds.map((id) => [
-            id,
-            snapshot.kafka?.groups.find((g) => g.groupId === id)?.error ?? null,
-          ]),
-        );
-        entries.push({
-          at: Date.now(),
-          health,
-          brokers: snapshot.kafka?.brokers ?? null,
-          errors,
-          text,
-        });
-        last = text;
-      }
-      await sleep(100);
-    }
-  })();
-  let origin = Date.now();
-  const timeline = {
-    entries,
-    /** Times in the description count from here (the kill). */
-    mark(at: number) {
-      origin = at;
-    },
-    describe(): string {
-      return entries.map((e) => `  +${((e.at - origin) / 1000).toFixed(1)} s ${e.text}`).join('\n');
-    },
-    async stop() {
-      running = false;
-      await loop;
-    },
-  };
-  // Stopped with its test whatever happens; on a failure it says what the page showed.
-  onTestFinished(() => timeline.stop());
-  onTestFailed(() => console.log(`what the Lag page showed:\n${timeline.describe()}`));
-  return timeline;
-}
-
 describe('lag monitoring on three brokers with a broker killed mid-poll', () => {
   it('a partition leader (the first seed broker) killed: the source is down naming it, polls stay bounded, lag is read fresh and right once leadership moves and after it returns', async () => {
     const leaders = await cluster.partitionLeaders(TOPIC);
@@ -215,7 +155,7 @@ describe('lag monitoring on three brokers with a broker killed mid-poll', () => 
     );
     expect(read(environmentId).snapshot.kafka!.brokers).toBe(3);
 
-    const timeline = recordTimeline(environmentId, [GROUP]);
+    const timeline = recordTimeline(read, environmentId, [GROUP]);
     const kill = await killMidPoll(environmentId, victim);
     timeline.mark(kill.at);
     expect(kill.polling).toBe(true);
@@ -382,7 +322,7 @@ describe('lag monitoring on three brokers with a broker killed mid-poll', () => 
     const producer = kafka.producer({ allowAutoTopicCreation: false });
     await producer.connect();
     onTestFinished(() => producer.disconnect());
-    const timeline = recordTimeline(environmentId, [watchedGroup, otherGroup]);
+    const timeline = recordTimeline(read, environmentId, [watchedGroup, otherGroup]);
     const kill = await killMidPoll(environmentId, victim);
     timeline.mark(kill.at);
     expect(kill.polling).toBe(true);

@@ -1,161 +1,27 @@
-import { AclOperationTypes, AclPermissionTypes, AclResourceTypes, Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  startKafka,
-  startMockKafka,
-  type ApacheKafkaCluster,
-  type MockKafkaCluster,
-} from '../../../sandbox/servers';
-import type { KafkaConnectionConfig } from '../../../src-main/core/connectors/types';
+import { startKafka, type ApacheKafkaCluster } from '../../../sandbox/servers';
 import {
   GROUPS_PER_REQUEST,
-  GroupOffsetsError,
   KafkaOffsetsClient,
-  type GroupOffsets,
   type SentRequest,
 } from '../../../src-main/core/monitoring/kafka/kafkaOffsetsClient';
-import { createKafkaCluster } from '../../../src-main/core/monitoring/kafka/kafkajsCluster';
 import { startMonitoringHarness, waitFor, type MonitoringHarness } from './harness';
-
-// kafkajs's enum for ACL pattern types is not exported under a usable name in its types.
-const LITERAL = 3;
-
-const GROUPS = 300;
-const ORDERS = { name: 'orders', partitions: 6, messages: 50 };
-const PAYMENTS = { name: 'payments', partitions: 4, messages: 20 };
-const TIMEOUT_MS = 10_000;
-
-const groupName = (i: number) => `many-${String(i).padStart(3, '0')}`;
-
-/** What group i committed: every orders partition; payments too for every third group. */
-function expectedOffsets(i: number): Map<string, Map<number, number>> {
-  const expected = new Map<string, Map<number, number>>();
-  expected.set(
-    ORDERS.name,
-    new Map(
-      Array.from({ length: ORDERS.partitions }, (_, p) => [
-        p,
-        (i * 7 + p * 3) % (ORDERS.messages + 1),
-      ]),
-    ),
-  );
-  if (i % 3 === 0) {
-    expected.set(
-      PAYMENTS.name,
-      new Map(
-        Array.from({ length: PAYMENTS.partitions }, (_, p) => [p, (i + p) % PAYMENTS.messages]),
-      ),
-    );
-  }
-  return expected;
-}
-
-/** What group i committed where only orders was seeded. */
-function ordersOnly(i: number): Map<string, Map<number, number>> {
-  return new Map([[ORDERS.name, expectedOffsets(i).get(ORDERS.name)!]]);
-}
-
-function plain(brokers: string[], clientId: string): KafkaConnectionConfig {
-  return { brokers, clientId, ssl: false, sslRejectUnauthorized: true, sasl: null };
-}
-
-async function produce(
-  brokers: string[],
-  topic: { name: string; partitions: number; messages: number },
-) {
-  const kafka = new Kafka({ clientId: 'many-produce', brokers, logLevel: logLevel.NOTHING });
-  const producer = kafka.producer({ allowAutoTopicCreation: false });
-  await producer.connect();
-  await producer.send({
-    topic: topic.name,
-    acks: -1,
-    messages: Array.from({ length: topic.partitions * topic.messages }, (_, k) => ({
-      partition: k % topic.partitions,
-      value: `m${k}`,
-    })),
-  });
-  await producer.disconnect();
-}
-
-/** Commits every group's offsets (generation -1, as offset-reset tools do), 10 at a time. */
-async function seed(brokers: string[], groups: number[], topics: string[]): Promise<void> {
-  const committer = new KafkaOffsetsClient(plain(brokers, 'many-seed'), TIMEOUT_MS);
-  try {
-    await committer.watchTopics(topics);
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: 10 }, async () => {
-        while (next < groups.length) {
-          const i = groups[next++]!;
-          await committer.commitOffsets(
-            groupName(i),
-            [...expectedOffsets(i)]
-              .filter(([topic]) => topics.includes(topic))
-              .map(([topic, partitions]) => ({
-                topic,
-                partitions: [...partitions].map(([partition, offset]) => ({ partition, offset })),
-              })),
-          );
-        }
-      }),
-    );
-  } finally {
-    await committer.disconnect();
-  }
-}
-
-/** host:port of each group's coordinator, asked with kafkajs's own one-group FindCoordinator. */
-async function coordinatorsOf(brokers: string[], groupIds: string[]): Promise<Map<string, string>> {
-  const { cluster } = createKafkaCluster(
-    { brokers, clientId: 'many-lookup', requestTimeout: TIMEOUT_MS, connectionTimeout: TIMEOUT_MS },
-    300_000,
-  );
-  await cluster.connect();
-  try {
-    await cluster.refreshMetadata();
-    const result = new Map<string, string>();
-    for (const groupId of groupIds) {
-      const found = (await cluster.findGroupCoordinatorMetadata({ groupId })) as unknown as {
-        coordinator: { host: string; port: number };
-      };
-      result.set(groupId, `${found.coordinator.host}:${found.coordinator.port}`);
-    }
-    return result;
-  } finally {
-    await cluster.disconnect();
-  }
-}
-
-function countBy(requests: SentRequest[], apiName: string): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const r of requests.filter((r) => r.apiName === apiName))
-    counts.set(r.broker, (counts.get(r.broker) ?? 0) + 1);
-  return counts;
-}
-
-/** Errors as their messages, so a timed-out wait shows them (an Error serializes as {}). */
-function withMessages(results: GroupOffsets[]): GroupOffsets[] {
-  for (const result of results) {
-    const error = result.error;
-    if (error instanceof Error)
-      Object.defineProperty(error, 'toJSON', {
-        value: () => String(error),
-        configurable: true,
-      });
-  }
-  return results;
-}
-
-/** broker -> how many of these groups it coordinates. */
-function groupsPerCoordinator(brokers: string[]): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const broker of brokers) counts.set(broker, (counts.get(broker) ?? 0) + 1);
-  return counts;
-}
-
-function committedOf(result: GroupOffsets): Map<string, Map<number, number>> {
-  return new Map([...result.committed].filter(([, offsets]) => offsets.size > 0));
-}
+import {
+  GROUPS,
+  ORDERS,
+  PAYMENTS,
+  TIMEOUT_MS,
+  groupName,
+  expectedOffsets,
+  plain,
+  produce,
+  seed,
+  coordinatorsOf,
+  countBy,
+  withMessages,
+  groupsPerCoordinator,
+  committedOf,
+} from './manyGroupsSupport';
 
 describe('many consumer groups on a three-node Apache Kafka', () => {
   let cluster: ApacheKafkaCluster;
@@ -343,149 +209,6 @@ describe('many consumer groups on a three-node Apache Kafka', () => {
         500,
       );
       for (const i of all) expect(committedOf(after[i]!)).toEqual(expectedOffsets(i));
-    } finally {
-      await client.disconnect();
-    }
-  });
-});
-
-describe('group authorization, per group', () => {
-  const MONITOR = { name: 'monitor', password: 'monitor-secret' };
-  let cluster: ApacheKafkaCluster;
-
-  beforeAll(async () => {
-    cluster = await startKafka({
-      authorizer: true,
-      scramUsers: [MONITOR],
-      topics: [{ name: ORDERS.name, partitions: ORDERS.partitions }],
-    });
-    await produce(cluster.brokers, ORDERS);
-    await seed(cluster.brokers, [0, 1, 2], [ORDERS.name]);
-    const admin = cluster.admin();
-    await admin.connect();
-    const allow = (resourceType: AclResourceTypes, resourceName: string, pattern: number) => ({
-      resourceType,
-      resourceName,
-      resourcePatternType: pattern,
-      principal: `User:${MONITOR.name}`,
-      host: '*',
-      operation: AclOperationTypes.DESCRIBE,
-      permissionType: AclPermissionTypes.ALLOW,
-    });
-    await admin.createAcls({
-      acl: [
-        allow(AclResourceTypes.TOPIC, ORDERS.name, LITERAL),
-        allow(AclResourceTypes.GROUP, groupName(0), LITERAL),
-        allow(AclResourceTypes.GROUP, groupName(1), LITERAL),
-      ],
-    });
-    await admin.disconnect();
-  });
-
-  afterAll(async () => cluster?.stop());
-
-  it("GROUP_AUTHORIZATION_FAILED is that group's error, in words, from FindCoordinator and from OffsetFetch; the other groups are read", async () => {
-    const client = new KafkaOffsetsClient(
-      {
-        brokers: cluster.saslBrokers,
-        clientId: 'many-auth',
-        ssl: false,
-        sslRejectUnauthorized: true,
-        sasl: { mechanism: 'scram-sha-512', username: MONITOR.name, password: MONITOR.password },
-      },
-      TIMEOUT_MS,
-    );
-    const sent: SentRequest[] = [];
-    client.onRequest((request) => sent.push(request));
-    const asked = [0, 1, 2].map((i) => ({ groupId: groupName(i), topics: 'all' as const }));
-    try {
-      // ACLs reach the broker through the metadata log: wait until both allowed groups read.
-      const first = await waitFor(
-        'the ACLs to apply',
-        () => client.committedOffsetsOfGroups(asked).then(withMessages),
-        (results) => results[0]!.error === null && results[1]!.error === null,
-        15_000,
-        250,
-      );
-      for (const i of [0, 1]) expect(committedOf(first[i]!)).toEqual(ordersOnly(i));
-      // Group 2 has no ACL: FindCoordinator already refuses it.
-      const denied = first[2]!.error;
-      expect(denied).toBeInstanceOf(GroupOffsetsError);
-      expect((denied as GroupOffsetsError).code).toBe(30);
-      expect((denied as Error).message).toBe(
-        `not allowed as user monitor to read the offsets of group ${groupName(2)} (GROUP_AUTHORIZATION_FAILED): the DESCRIBE permission on the group is missing`,
-      );
-
-      // Group 1's ACL is removed after its coordinator was found: now OffsetFetch refuses it.
-      const admin = cluster.admin();
-      await admin.connect();
-      await admin.deleteAcls({
-        filters: [
-          {
-            resourceType: AclResourceTypes.GROUP,
-            resourceName: groupName(1),
-            resourcePatternType: LITERAL,
-            principal: `User:${MONITOR.name}`,
-            host: '*',
-            operation: AclOperationTypes.DESCRIBE,
-            permissionType: AclPermissionTypes.ALLOW,
-          },
-        ],
-      });
-      await admin.disconnect();
-      const readOnly = asked.slice(0, 2);
-      const revoked = await waitFor(
-        'the revoked ACL to apply',
-        async () => {
-          sent.length = 0;
-          return client.committedOffsetsOfGroups(readOnly);
-        },
-        (results) => results[1]!.error !== null,
-        15_000,
-        250,
-      );
-      expect(sent.map((r) => r.apiName)).toEqual(['OffsetFetch']);
-      expect((revoked[1]!.error as GroupOffsetsError).code).toBe(30);
-      expect(revoked[0]!.error).toBeNull();
-      expect(committedOf(revoked[0]!)).toEqual(ordersOnly(0));
-    } finally {
-      await client.disconnect();
-    }
-  });
-});
-
-describe('brokers without batched OffsetFetch (librdkafka mock cluster)', () => {
-  let mock: MockKafkaCluster;
-  beforeAll(async () => {
-    mock = await startMockKafka({
-      brokers: 3,
-      topics: [{ name: ORDERS.name, partitions: ORDERS.partitions }],
-    });
-    await produce(mock.brokers, ORDERS);
-    await seed(mock.brokers, [0, 1, 2, 3, 4, 5, 6, 7], [ORDERS.name]);
-  });
-  afterAll(async () => mock?.stop());
-
-  it('fall back to one OffsetFetch per group with kafkajs encoding, with the same results', async () => {
-    const client = new KafkaOffsetsClient(plain(mock.brokers, 'many-mock'), TIMEOUT_MS);
-    const sent: SentRequest[] = [];
-    client.onRequest((request) => sent.push(request));
-    try {
-      await client.watchTopics([ORDERS.name]);
-      const asked = [0, 1, 2, 3, 4, 5, 6, 7].map((i) => ({
-        groupId: groupName(i),
-        topics: [ORDERS.name],
-      }));
-      await client.committedOffsetsOfGroups(asked); // finds the coordinators
-      sent.length = 0;
-      const results = await client.committedOffsetsOfGroups(asked);
-      const fetches = sent.filter((r) => r.apiName === 'OffsetFetch');
-      expect(fetches).toHaveLength(asked.length);
-      expect(fetches.every((r) => r.apiVersion < 8)).toBe(true);
-      for (const [i, result] of results.entries()) {
-        expect(result.error).toBeNull();
-        expect(committedOf(result)).toEqual(ordersOnly(i));
-      }
     } finally {
       await client.disconnect();
     }
