@@ -6,6 +6,7 @@ import { BrowsePane } from './BrowsePane';
 import { JobsPanel } from './JobsPanel';
 import { SourceList } from './SourceList';
 import './deadletters.css';
+import './deadletterJobs.css';
 
 /**
  * The dead-letter workbench: every dead-letter source of the selected
