@@ -13,7 +13,7 @@ import { kafkaGroupHandlers } from './kafkaGroups/handlers';
 import { KafkaGroupService } from './kafkaGroups/service';
 import type { Host } from './host';
 import { monitoringHandlers } from './monitoring/handlers';
-import { MonitoringService } from './monitoring/service';
+import { MonitoringService, type MonitoringServiceOptions } from './monitoring/service';
 import {
   assertHandlersComplete,
   createDispatcher,
@@ -39,6 +39,8 @@ export interface CoreOptions {
   resourcesDir?: string;
   /** How group pages and offset resets reach Kafka; unit tests give an in-memory cluster. */
   kafkaGroupAdmin?: GroupAdminFactory;
+  /** Shorter poll backoffs and health checks, so tests see outages and recoveries in seconds. */
+  monitoringTimings?: Pick<MonitoringServiceOptions, 'backoff' | 'healthCheckIntervalMs'>;
 }
 
 export interface Core {
@@ -46,6 +48,11 @@ export interface Core {
   readonly events: EventBus;
   /** The open store, for tests and tools that inspect it. */
   readonly db: Db;
+  /**
+   * The monitoring service, for tests and benchmarks that drive or count a
+   * monitor's polls; hosts go through dispatch like every other caller.
+   */
+  readonly monitoring: MonitoringService;
   close(): Promise<void>;
 }
 
@@ -93,6 +100,7 @@ export async function createCore(host: Host, options: CoreOptions = {}): Promise
     logger: host.logger,
     notify: (title, body) => host.notify(title, body),
     operatorName,
+    ...options.monitoringTimings,
   });
   await monitoring.start();
 
@@ -130,6 +138,7 @@ export async function createCore(host: Host, options: CoreOptions = {}): Promise
     dispatch,
     events,
     db,
+    monitoring,
     async close() {
       if (closed) return;
       closed = true;
