@@ -1,95 +1,115 @@
 /**
- * A small JSON Schema validator for the keywords dead-letter schemas use:
- * type, enum, const, required, properties, additionalProperties,
- * patternProperties, minProperties, maxProperties, items (a schema),
- * prefixItems, minItems, maxItems, uniqueItems, minLength, maxLength, pattern,
- * minimum, maximum, exclusiveMinimum, exclusiveMaximum, multipleOf, allOf,
- * anyOf, oneOf, not, if/then/else, and $ref to "#", "#/$defs/..." or
- * "#/definitions/...". Other keywords (format, $id, dependentSchemas, ...) are
- * ignored, as JSON Schema says unknown keywords must be.
+ * JSON Schema validation of edited dead letters, by Ajv (draft 2020-12 by
+ * default, draft 2019-09 and draft-07 when the schema's $schema says so) with
+ * ajv-formats. Ajv replaced a hand-written validator that ignored `format`,
+ * `unevaluated*` and every $ref outside the document.
+ *
+ * Two things Ajv would do by default that Sluice must not:
+ * - fetch a remote $ref: Ajv only loads schemas through a `loadSchema` option
+ *   (compileAsync), which is never given, so a $ref outside the document is
+ *   refused when the schema is compiled, naming the ref;
+ * - let a user-written `pattern` or `patternProperties` backtrack for minutes
+ *   in the main process: each validation runs under node:vm's `timeout`, whose
+ *   watchdog interrupts the regular expression engine, so one catastrophic
+ *   pattern costs at most VALIDATION_TIMEOUT_MS and becomes a problem naming
+ *   the limit. (A linear-time engine such as RE2 would need a native addon;
+ *   V8's own linear engine is behind a process-wide flag.)
  */
+import vm from 'node:vm';
+import Ajv2020 from 'ajv/dist/2020.js';
+import Ajv2019 from 'ajv/dist/2019.js';
+import Ajv from 'ajv';
+import type { Options, ValidateFunction } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import { LRUCache } from 'lru-cache';
+import { toProblems, type SchemaProblem } from './schemaErrors';
+
+export type { SchemaProblem } from './schemaErrors';
 export type JsonSchema = boolean | { [keyword: string]: unknown };
 
-export interface SchemaProblem {
-  /** JSON Pointer of the offending value, "" for the root. */
-  path: string;
-  message: string;
-}
-
-export const SUPPORTED_KEYWORDS = [
-  'type',
-  'enum',
-  'const',
-  'required',
-  'properties',
-  'additionalProperties',
-  'patternProperties',
-  'minProperties',
-  'maxProperties',
-  'items',
-  'prefixItems',
-  'minItems',
-  'maxItems',
-  'uniqueItems',
-  'minLength',
-  'maxLength',
-  'pattern',
-  'minimum',
-  'maximum',
-  'exclusiveMinimum',
-  'exclusiveMaximum',
-  'multipleOf',
-  'allOf',
-  'anyOf',
-  'oneOf',
-  'not',
-  'if',
-  'then',
-  'else',
-  '$ref',
-] as const;
-
 const MAX_PROBLEMS = 50;
-const MAX_DEPTH = 64;
+export const VALIDATION_TIMEOUT_MS = 250;
 
-function typeOf(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'array';
-  if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'number';
-  return typeof value;
-}
+type Draft = '2020-12' | '2019-09' | 'draft-07';
+const DRAFTS: Record<string, Draft> = {
+  'https://json-schema.org/draft/2020-12/schema': '2020-12',
+  'https://json-schema.org/draft/2019-09/schema': '2019-09',
+  'http://json-schema.org/draft-07/schema': 'draft-07',
+};
 
-function matchesType(value: unknown, type: string): boolean {
-  const actual = typeOf(value);
-  if (type === 'number') return actual === 'number' || actual === 'integer';
-  return actual === type;
-}
+const OPTIONS: Options = {
+  allErrors: true,
+  // The type error names the value's actual type, which needs error.data.
+  verbose: true,
+  // Unknown keywords are ignored, as JSON Schema says they must be, and a
+  // schema that was accepted before Ajv (loose types, unknown formats) is
+  // still accepted; nothing is printed to the console.
+  strict: false,
+  logger: false,
+};
 
-function pointer(path: string, segment: string | number): string {
-  return `${path}/${String(segment).replace(/~/g, '~0').replace(/\//g, '~1')}`;
-}
+const engines = new Map<Draft, { compile(schema: JsonSchema): ValidateFunction }>();
 
-function deepEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Array.isArray(a) && Array.isArray(b)) {
-    return a.length === b.length && a.every((item, i) => deepEqual(item, b[i]));
+function engine(draft: Draft): { compile(schema: JsonSchema): ValidateFunction } {
+  let ajv = engines.get(draft);
+  if (!ajv) {
+    const made =
+      draft === '2020-12'
+        ? new Ajv2020(OPTIONS)
+        : draft === '2019-09'
+          ? new Ajv2019(OPTIONS)
+          : new Ajv(OPTIONS);
+    addFormats(made as Parameters<typeof addFormats>[0]);
+    ajv = made;
+    engines.set(draft, ajv);
   }
-  const ka = Object.keys(a);
-  const kb = Object.keys(b);
+  return ajv;
+}
+
+function draftOf(schema: JsonSchema): Draft | { problem: string } {
+  if (typeof schema !== 'object' || schema.$schema === undefined) return '2020-12';
+  const declared = String(schema.$schema).replace(/#$/, '');
   return (
-    ka.length === kb.length &&
-    ka.every((k) => deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]))
+    DRAFTS[declared] ?? {
+      problem: `the JSON Schema declares $schema ${JSON.stringify(schema.$schema)}; Sluice validates draft 2020-12, 2019-09 and draft-07`,
+    }
   );
 }
 
-function safeRegExp(pattern: string): RegExp | null {
-  try {
-    return new RegExp(pattern, 'u');
-  } catch {
-    return null;
+function compileProblem(error: unknown): string {
+  if (error instanceof Error && 'missingRef' in error) {
+    const ref = String((error as Error & { missingRef: string }).missingRef);
+    if (ref.startsWith('#')) return `cannot resolve $ref ${ref}`;
+    return `the JSON Schema refers to ${ref}, outside the schema: Sluice never fetches a schema over the network; copy the definition under "$defs" and refer to it as "#/$defs/<name>"`;
   }
+  const message = error instanceof Error ? error.message : String(error);
+  return `the JSON Schema is not valid: ${message.replace(/^schema is invalid: /, '')}`;
+}
+
+// Compiling costs far more than validating and the same source's schema is
+// used for every edit, so compiled validators are kept for the last few texts.
+const compiled = new LRUCache<string, { validate: ValidateFunction } | { problem: string }>({
+  max: 32,
+});
+
+export function compileJsonSchema(
+  schema: JsonSchema,
+): { validate: ValidateFunction } | { problem: string } {
+  const key = JSON.stringify(schema);
+  const hit = compiled.get(key);
+  if (hit) return hit;
+  const draft = draftOf(schema);
+  let result: { validate: ValidateFunction } | { problem: string };
+  if (typeof draft === 'object') result = draft;
+  else {
+    try {
+      result = { validate: engine(draft).compile(schema) };
+    } catch (error) {
+      result = { problem: compileProblem(error) };
+    }
+  }
+  compiled.set(key, result);
+  return result;
 }
 
 /** Checks a parsed schema for the mistakes that would make validation meaningless. */
@@ -98,170 +118,37 @@ export function schemaProblem(schema: unknown): string | null {
   if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) {
     return 'a JSON Schema is an object (or true/false)';
   }
-  return null;
+  const result = compileJsonSchema(schema as JsonSchema);
+  return 'problem' in result ? result.problem : null;
 }
 
+const run = new vm.Script('validate(data)');
+const sandbox = vm.createContext({ validate: null, data: null });
+
 export function validateJsonSchema(value: unknown, root: JsonSchema): SchemaProblem[] {
-  const problems: SchemaProblem[] = [];
-
-  const resolve = (ref: string): JsonSchema | undefined => {
-    if (ref === '#') return root;
-    const match = /^#\/(\$defs|definitions)\/(.+)$/.exec(ref);
-    if (!match || typeof root !== 'object') return undefined;
-    const defs = root[match[1]!];
-    if (typeof defs !== 'object' || defs === null) return undefined;
-    const name = match[2]!.replace(/~1/g, '/').replace(/~0/g, '~');
-    return (defs as Record<string, JsonSchema>)[name];
-  };
-
-  const check = (
-    data: unknown,
-    schema: JsonSchema,
-    path: string,
-    depth: number,
-    out: SchemaProblem[],
-  ): void => {
-    if (out.length >= MAX_PROBLEMS) return;
-    if (schema === true) return;
-    if (schema === false) {
-      out.push({ path, message: 'no value is allowed here' });
-      return;
+  const result = compileJsonSchema(root);
+  if ('problem' in result) return [{ path: '', message: result.problem }];
+  const { validate } = result;
+  sandbox.validate = validate;
+  sandbox.data = value;
+  try {
+    if (run.runInContext(sandbox, { timeout: VALIDATION_TIMEOUT_MS }) === true) return [];
+  } catch (error) {
+    if ((error as { code?: string }).code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') {
+      return [
+        {
+          path: '',
+          message: `validation was stopped after ${VALIDATION_TIMEOUT_MS} ms: a "pattern" or "patternProperties" in the schema backtracks too much on this value; simplify the pattern`,
+        },
+      ];
     }
-    if (depth > MAX_DEPTH) {
-      out.push({ path, message: 'the schema nests too deeply (a $ref cycle?)' });
-      return;
+    if (error instanceof RangeError) {
+      return [{ path: '', message: 'the schema nests too deeply (a $ref cycle?)' }];
     }
-    const s = schema;
-    const fail = (message: string, at: string = path): void => {
-      out.push({ path: at, message });
-    };
-
-    if (typeof s.$ref === 'string') {
-      const target = resolve(s.$ref);
-      if (target === undefined) fail(`cannot resolve $ref ${s.$ref}`);
-      else check(data, target, path, depth + 1, out);
-    }
-    if (s.type !== undefined) {
-      const types = Array.isArray(s.type) ? (s.type as string[]) : [s.type as string];
-      if (!types.some((type) => matchesType(data, type))) {
-        fail(`must be ${types.join(' or ')}, not ${typeOf(data)}`);
-        return;
-      }
-    }
-    if (Array.isArray(s.enum) && !s.enum.some((option) => deepEqual(option, data))) {
-      fail(`must be one of ${s.enum.map((option) => JSON.stringify(option)).join(', ')}`);
-    }
-    if ('const' in s && !deepEqual(s.const, data)) fail(`must be ${JSON.stringify(s.const)}`);
-
-    if (typeof data === 'string') {
-      const length = [...data].length;
-      if (typeof s.minLength === 'number' && length < s.minLength)
-        fail(`must be at least ${s.minLength} characters`);
-      if (typeof s.maxLength === 'number' && length > s.maxLength)
-        fail(`must be at most ${s.maxLength} characters`);
-      if (typeof s.pattern === 'string') {
-        const regex = safeRegExp(s.pattern);
-        if (regex && !regex.test(data)) fail(`must match ${s.pattern}`);
-      }
-    }
-    if (typeof data === 'number') {
-      if (typeof s.minimum === 'number' && data < s.minimum) fail(`must be >= ${s.minimum}`);
-      if (typeof s.maximum === 'number' && data > s.maximum) fail(`must be <= ${s.maximum}`);
-      if (typeof s.exclusiveMinimum === 'number' && data <= s.exclusiveMinimum)
-        fail(`must be > ${s.exclusiveMinimum}`);
-      if (typeof s.exclusiveMaximum === 'number' && data >= s.exclusiveMaximum)
-        fail(`must be < ${s.exclusiveMaximum}`);
-      if (typeof s.multipleOf === 'number' && s.multipleOf > 0) {
-        const quotient = data / s.multipleOf;
-        if (Math.abs(quotient - Math.round(quotient)) > 1e-9)
-          fail(`must be a multiple of ${s.multipleOf}`);
-      }
-    }
-    if (Array.isArray(data)) {
-      if (typeof s.minItems === 'number' && data.length < s.minItems)
-        fail(`must have at least ${s.minItems} items`);
-      if (typeof s.maxItems === 'number' && data.length > s.maxItems)
-        fail(`must have at most ${s.maxItems} items`);
-      if (s.uniqueItems === true) {
-        for (let i = 1; i < data.length; i += 1) {
-          if (data.slice(0, i).some((earlier) => deepEqual(earlier, data[i]))) {
-            fail(`items must be unique (item ${i} repeats an earlier one)`);
-            break;
-          }
-        }
-      }
-      const prefix = Array.isArray(s.prefixItems) ? (s.prefixItems as JsonSchema[]) : [];
-      prefix.forEach((itemSchema, i) => {
-        if (i < data.length) check(data[i], itemSchema, pointer(path, i), depth + 1, out);
-      });
-      if (s.items !== undefined && !Array.isArray(s.items)) {
-        for (let i = prefix.length; i < data.length; i += 1) {
-          check(data[i], s.items as JsonSchema, pointer(path, i), depth + 1, out);
-        }
-      }
-    }
-    if (typeof data === 'object' && data !== null && !Array.isArray(data)) {
-      const object = data as Record<string, unknown>;
-      const keys = Object.keys(object);
-      if (Array.isArray(s.required)) {
-        for (const name of s.required as string[]) {
-          if (!Object.prototype.hasOwnProperty.call(object, name))
-            fail(`${JSON.stringify(name)} is required`);
-        }
-      }
-      if (typeof s.minProperties === 'number' && keys.length < s.minProperties)
-        fail(`must have at least ${s.minProperties} members`);
-      if (typeof s.maxProperties === 'number' && keys.length > s.maxProperties)
-        fail(`must have at most ${s.maxProperties} members`);
-      const properties = (
-        typeof s.properties === 'object' && s.properties !== null ? s.properties : {}
-      ) as Record<string, JsonSchema>;
-      const patterns = Object.entries(
-        (typeof s.patternProperties === 'object' && s.patternProperties !== null
-          ? s.patternProperties
-          : {}) as Record<string, JsonSchema>,
-      ).map(([pattern, schemaFor]) => ({ regex: safeRegExp(pattern), schemaFor }));
-      for (const key of keys) {
-        const at = pointer(path, key);
-        let matched = false;
-        if (Object.prototype.hasOwnProperty.call(properties, key)) {
-          matched = true;
-          check(object[key], properties[key]!, at, depth + 1, out);
-        }
-        for (const { regex, schemaFor } of patterns) {
-          if (regex?.test(key)) {
-            matched = true;
-            check(object[key], schemaFor, at, depth + 1, out);
-          }
-        }
-        if (!matched && s.additionalProperties !== undefined) {
-          if (s.additionalProperties === false) fail(`${JSON.stringify(key)} is not allowed`, at);
-          else check(object[key], s.additionalProperties as JsonSchema, at, depth + 1, out);
-        }
-      }
-    }
-
-    if (Array.isArray(s.allOf))
-      for (const sub of s.allOf as JsonSchema[]) check(data, sub, path, depth + 1, out);
-    const passes = (sub: JsonSchema): boolean => {
-      const scratch: SchemaProblem[] = [];
-      check(data, sub, path, depth + 1, scratch);
-      return scratch.length === 0;
-    };
-    if (Array.isArray(s.anyOf) && !(s.anyOf as JsonSchema[]).some(passes))
-      fail('must match at least one of anyOf');
-    if (Array.isArray(s.oneOf)) {
-      const count = (s.oneOf as JsonSchema[]).filter(passes).length;
-      if (count !== 1) fail(`must match exactly one of oneOf (matches ${count})`);
-    }
-    if (s.not !== undefined && passes(s.not as JsonSchema)) fail('must not match the "not" schema');
-    if (s.if !== undefined) {
-      if (passes(s.if as JsonSchema)) {
-        if (s.then !== undefined) check(data, s.then as JsonSchema, path, depth + 1, out);
-      } else if (s.else !== undefined) check(data, s.else as JsonSchema, path, depth + 1, out);
-    }
-  };
-
-  check(value, root, '', 0, problems);
-  return problems;
+    throw error;
+  } finally {
+    sandbox.validate = null;
+    sandbox.data = null;
+  }
+  return toProblems(validate.errors ?? [], MAX_PROBLEMS);
 }
