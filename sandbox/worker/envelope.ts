@@ -1,3 +1,5 @@
+import { isUtf8 } from 'node:buffer';
+
 /**
  * What the worker pushes to write_queue:dead for an entry it gave up on. The
  * payload is the original entry: parsed when it is JSON, the text when it is
@@ -16,11 +18,11 @@ export interface DeadEnvelope {
 }
 
 export function originalPayload(raw: Buffer): Pick<DeadEnvelope, 'payload' | 'payload_encoding'> {
-  const text = raw.toString('utf8');
-  // A lossless decode round-trips; anything else keeps its exact bytes in base64.
-  if (!Buffer.from(text, 'utf8').equals(raw)) {
+  // Well-formed UTF-8 decodes losslessly; anything else keeps its exact bytes in base64.
+  if (!isUtf8(raw)) {
     return { payload: raw.toString('base64'), payload_encoding: 'base64' };
   }
+  const text = raw.toString('utf8');
   try {
     return { payload: JSON.parse(text) as unknown };
   } catch {

@@ -1,9 +1,14 @@
+import { isUtf8 as validUtf8 } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import type { PayloadView } from '@shared/contract';
 
-/** True when the bytes decode as UTF-8 and encode back to exactly the same bytes. */
+/**
+ * True when the bytes are well-formed UTF-8, so they decode to text and
+ * encode back to exactly the same bytes. node:buffer's isUtf8 checks in
+ * place (simdutf) instead of decoding and re-encoding a copy.
+ */
 export function isUtf8(bytes: Buffer): boolean {
-  return Buffer.from(bytes.toString('utf8'), 'utf8').equals(bytes);
+  return validUtf8(bytes);
 }
 
 export function sha256(bytes: Buffer): Buffer {
