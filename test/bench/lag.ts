@@ -20,27 +20,16 @@
  * OffsetFetch, so the monitor falls back to one OffsetFetch per group).
  */
 import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import Redis from 'ioredis';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import pg from 'pg';
-import {
-  environmentInputSchema,
-  monitoringConfigSchema,
-  type MonitoringConfigInput,
-} from '@shared/contract';
-import { EnvironmentRepository } from '../../src-main/core/environments/repository';
-import { EnvironmentService } from '../../src-main/core/environments/service';
-import { silentLogger } from '@shared/log/logger';
+import { monitoringConfigSchema, type MonitoringConfigInput } from '@shared/contract';
 import {
   GROUPS_PER_REQUEST,
   KafkaOffsetsClient,
 } from '../../src-main/core/monitoring/kafka/kafkaOffsetsClient';
-import { MonitoringService } from '../../src-main/core/monitoring/service';
-import { EventBus } from '../../src-main/core/rpc/eventBus';
-import { createFileSecretStore } from '../../src-main/core/secrets';
-import { openStore } from '../../src-main/core/store/database';
-import { migrations } from '../../src-main/core/store/migrations';
+import type { MonitoringService } from '../../src-main/core/monitoring/service';
+import type { EventBus } from '../../src-main/core/rpc/eventBus';
 import {
   MissingBinaryError,
   startKafka,
@@ -50,7 +39,7 @@ import {
   type KafkaCluster,
 } from '../../sandbox/servers';
 import { requireOnPath } from '../../sandbox/servers/lifecycle';
-import { makeTempDir } from '../support/tempDir';
+import { startTestCore } from '../support/testCore';
 import { runKafkaTool } from './_kafkaTools';
 
 const TOPIC = 'bench-lag';
@@ -258,22 +247,12 @@ export async function run(args: string[]): Promise<void> {
     ? await startMockKafka({ brokers: options.brokers, topics })
     : await startKafka({ brokers: options.brokers, topics });
   console.log(`cluster started (${ms(performance.now() - t)})`);
-  const temp = makeTempDir('sluice-bench-lag-');
-  const db = openStore({ file: join(temp.dir, 'sluice.db'), migrations });
-  const events = new EventBus(silentLogger);
-  const environments = new EnvironmentService(
-    new EnvironmentRepository(db),
-    createFileSecretStore(join(temp.dir, 'secrets.json')),
-    events,
-  );
-  const monitoring = new MonitoringService({
-    db,
-    environments,
-    events,
-    logger: silentLogger,
-    notify: () => undefined,
-    operatorName: () => 'bench',
+  // The soak reports heap growth: the core keeps no list of its events here.
+  const sluice = await startTestCore({
+    operator: { osUser: 'bench', hostName: 'bench' },
+    recordEvents: false,
   });
+  const { monitoring, events } = sluice.core;
   let redisServer: Awaited<ReturnType<typeof startRedis>> | null = null;
   let postgres: Awaited<ReturnType<typeof startPostgres>> | null = null;
   try {
@@ -282,16 +261,11 @@ export async function run(args: string[]): Promise<void> {
     console.log(
       `seeded: ${MESSAGES_PER_PARTITION} messages per partition, offsets committed for ${options.groups} groups x ${options.partitions} partitions (${ms(performance.now() - t)})`,
     );
-    await monitoring.start();
 
-    const environment = await environments.save(
-      environmentInputSchema.parse({
-        name: 'bench',
-        colour: '#225588',
-        kafka: { brokers: cluster.brokers },
-      }),
-      true,
-    );
+    const environment = await sluice.call('environments.save', {
+      environment: { name: 'bench', colour: '#225588', kafka: { brokers: cluster.brokers } },
+      acceptUnencryptedSecrets: true,
+    });
     // Real Kafka: every group is discovered (ListGroups), none configured.
     // The mock has no ListGroups: its groups are configured.
     const kafkaConfig: MonitoringConfigInput['kafka'] = {
@@ -430,17 +404,17 @@ export async function run(args: string[]): Promise<void> {
         INSERT INTO documents SELECT g, now(), CASE WHEN g % 10 = 0 THEN NULL ELSE now() END
           FROM generate_series(1, 10000) g;`);
       await client.end();
-      const full = await environments.save(
-        environmentInputSchema.parse({
+      const full = await sluice.call('environments.save', {
+        environment: {
           id: environment.id,
           name: 'bench',
           colour: '#225588',
           kafka: { brokers: cluster.brokers },
           redisUrl: redisServer.url,
           postgresUrl: postgres.url,
-        }),
-        true,
-      );
+        },
+        acceptUnencryptedSecrets: true,
+      });
       await monitoring.saveConfig(
         full.id,
         monitoringConfigSchema.parse({
@@ -462,9 +436,7 @@ export async function run(args: string[]): Promise<void> {
       await soak(monitoring, events, full.id, options.soakMinutes);
     }
   } finally {
-    await monitoring.close();
-    db.close();
-    temp.cleanup();
+    await sluice.cleanup();
     await Promise.all([cluster.stop(), redisServer?.stop(), postgres?.stop()]);
   }
 }

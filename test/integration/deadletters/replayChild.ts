@@ -8,9 +8,8 @@
  * stdout carries one JSON line per job event; "start" first prints {"jobId"}.
  * The process exits once the job is COMPLETED, CANCELLED or FAILED.
  */
-import { createCore } from '../../../src-main/core/app';
 import type { ReplayJob } from '@shared/contract';
-import { testHost } from './harness';
+import { startCore } from './harness';
 
 const [dataDir, mode, requestJson] = process.argv.slice(2);
 if (!dataDir || (mode !== 'start' && mode !== 'resume')) {
@@ -18,7 +17,8 @@ if (!dataDir || (mode !== 'start' && mode !== 'resume')) {
   process.exit(2);
 }
 
-const core = await createCore(testHost(dataDir), { resourcesDir: `${dataDir}/none` });
+// The data directory belongs to the parent test: close, never clean up.
+const { core } = await startCore(dataDir);
 const print = (value: unknown): void => {
   process.stdout.write(`${JSON.stringify(value)}\n`);
 };

@@ -5,21 +5,19 @@
  * grow with the number of topics, and a broker outage reported in words.
  */
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startKafka, type ApacheKafkaCluster } from '../../../sandbox/servers';
-import { createCore, type Core } from '../../../src-main/core/app';
+import type { Core } from '../../../src-main/core/app';
 import { GroupAdmin, type SentRequest } from '../../../src-main/core/kafkaGroups/groupAdmin';
 import { SluiceError, type KafkaCatalog } from '@shared/contract';
-import { makeTempDir } from '../../support/tempDir';
-import { testHost } from '../deadletters/harness';
+import { startTestCore, type TestCore } from '../../support/testCore';
 import { until } from '../../support/until';
 
 const BULK_TOPICS = 40;
 let cluster: ApacheKafkaCluster;
+let t: TestCore;
 let core: Core;
-let temp: ReturnType<typeof makeTempDir>;
 let environmentId: string;
 let environmentName: string;
 /** Every request the catalog's admin clients send. */
@@ -90,12 +88,11 @@ beforeAll(async () => {
   });
   await consumer.disconnect();
 
-  temp = makeTempDir('sluice-catalog-');
-  core = await createCore(testHost(temp.dir), {
-    resourcesDir: join(temp.dir, 'none'),
+  t = await startTestCore({
     kafkaGroupAdmin: (config, timeoutMs) =>
       new GroupAdmin(config, timeoutMs, (request) => requests.push(request)),
   });
+  core = t.core;
   environmentName = `catalog-${randomUUID().slice(0, 8)}`;
   const saved = await core.dispatch(
     'environments.save',
@@ -113,8 +110,7 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(async () => {
-  await core?.close();
-  temp?.cleanup();
+  await t?.cleanup();
   await cluster?.stop();
 });
 

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startKafka, type ApacheKafkaCluster } from '../../../sandbox/servers';
-import { startCore, type TestCore } from '../deadletters/harness';
+import { startTestCore, type TestCore } from '../../support/testCore';
 import { until } from '../../support/until';
 
 const TOPIC = 'jobs';
@@ -55,7 +55,7 @@ beforeAll(async () => {
     });
   }
   await producer.disconnect();
-  t = await startCore();
+  t = await startTestCore();
   const saved = await t.call('environments.save', {
     environment: {
       name: `groups-${randomUUID().slice(0, 8)}`,

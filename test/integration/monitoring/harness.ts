@@ -1,86 +1,39 @@
-import { join } from 'node:path';
-import {
-  environmentInputSchema,
-  monitoringConfigSchema,
-  type EnvironmentInput,
-  type EventName,
-  type MonitoringConfigInput,
-  type MonitoringSnapshot,
-} from '@shared/contract';
-import { EnvironmentRepository } from '../../../src-main/core/environments/repository';
-import { EnvironmentService } from '../../../src-main/core/environments/service';
-import { silentLogger } from '@shared/log/logger';
-import { MonitoringService } from '../../../src-main/core/monitoring/service';
-import { EventBus } from '../../../src-main/core/rpc/eventBus';
-import { createFileSecretStore } from '../../../src-main/core/secrets';
-import { openStore, type Db } from '../../../src-main/core/store/database';
-import { migrations } from '../../../src-main/core/store/migrations';
-import { makeTempDir } from '../../support/tempDir';
+import type { EnvironmentInput, MonitoringConfigInput, MonitoringSnapshot } from '@shared/contract';
+import type { MonitoringService } from '../../../src-main/core/monitoring/service';
+import { startTestCore, type TestCore } from '../../support/testCore';
 
-export interface MonitoringHarness {
-  db: Db;
-  events: EventBus;
-  environments: EnvironmentService;
+/** A test core plus shortcuts to the monitoring service its tests drive. */
+export interface MonitoringHarness extends TestCore {
+  /** The core's own monitoring service: tests poll its monitors on demand and count requests. */
   service: MonitoringService;
-  notifications: { title: string; body: string }[];
-  /** Every event emitted, in order. */
-  emitted: { event: EventName; payload: unknown; at: number }[];
   addEnvironment(input: Omit<EnvironmentInput, 'colour'>): Promise<string>;
   configure(environmentId: string, config: MonitoringConfigInput): Promise<void>;
   snapshot(environmentId: string): MonitoringSnapshot;
-  cleanup(): Promise<void>;
 }
 
 /**
- * The monitoring service on a real SQLite store, with short backoffs so
- * outages and recoveries show within seconds.
+ * A whole core on a real SQLite store, with short backoffs so outages and
+ * recoveries show within seconds.
  */
 export async function startMonitoringHarness(): Promise<MonitoringHarness> {
-  const temp = makeTempDir('sluice-monitoring-');
-  const db = openStore({ file: join(temp.dir, 'sluice.db'), migrations });
-  const events = new EventBus(silentLogger);
-  const environments = new EnvironmentService(
-    new EnvironmentRepository(db),
-    createFileSecretStore(join(temp.dir, 'secrets.json')),
-    events,
-  );
-  const notifications: { title: string; body: string }[] = [];
-  const emitted: { event: EventName; payload: unknown; at: number }[] = [];
-  events.onAny((event, payload) => emitted.push({ event, payload, at: Date.now() }));
-  const service = new MonitoringService({
-    db,
-    environments,
-    events,
-    logger: silentLogger,
-    notify: (title, body) => notifications.push({ title, body }),
-    operatorName: () => 'tester',
-    backoff: { initialMs: 200, maxMs: 1000 },
-    healthCheckIntervalMs: 200,
+  const t = await startTestCore({
+    monitoringTimings: { backoff: { initialMs: 200, maxMs: 1000 }, healthCheckIntervalMs: 200 },
   });
-  await service.start();
+  const service = t.core.monitoring;
   return {
-    db,
-    events,
-    environments,
+    ...t,
     service,
-    notifications,
-    emitted,
     async addEnvironment(input) {
-      const view = await environments.save(
-        environmentInputSchema.parse({ colour: '#336699', ...input }),
-        true,
-      );
+      const view = await t.call('environments.save', {
+        environment: { colour: '#336699', ...input },
+        acceptUnencryptedSecrets: true,
+      });
       return view.id;
     },
     async configure(environmentId, config) {
-      await service.saveConfig(environmentId, monitoringConfigSchema.parse(config));
+      await t.call('monitoring.config.save', { environmentId, config });
     },
     snapshot: (environmentId) => service.snapshot(environmentId),
-    async cleanup() {
-      await service.close();
-      db.close();
-      temp.cleanup();
-    },
   };
 }
 

@@ -1,7 +1,6 @@
 import Redis from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRedis, type RedisServer } from '../../../sandbox/servers';
-import { environmentInputSchema } from '@shared/contract';
 import { startMonitoringHarness, waitFor, type MonitoringHarness } from './harness';
 
 const PASSWORD = 'monitor-secret';
@@ -175,16 +174,16 @@ describe('Redis monitor', () => {
     expect(health.since).not.toBeNull();
 
     // Fixing the environment's password restarts its monitors, which then connect.
-    const view = await harness.environments.get(environmentId);
-    await harness.environments.save(
-      environmentInputSchema.parse({
+    const view = await harness.call('environments.get', { id: environmentId });
+    await harness.call('environments.save', {
+      environment: {
         id: environmentId,
         name: view.name,
         colour: view.colour,
         redisUrl: `redis://:${PASSWORD}@127.0.0.1:${server.port}`,
-      }),
-      true,
-    );
+      },
+      acceptUnencryptedSecrets: true,
+    });
     await waitFor(
       'the redis source to come up after the fix',
       () => harness.snapshot(environmentId).servers.find((s) => s.server === 'redis')!.state,
@@ -208,25 +207,25 @@ describe('Redis monitor', () => {
       (n) => n === 1,
     );
     const monitor = harness.service.monitor(environmentId)!;
-    await harness.environments.remove(environmentId);
+    await harness.call('environments.remove', { id: environmentId });
     await waitFor(
       'the monitor to go',
       () => harness.service.monitor(environmentId),
       (m) => m === null,
     );
     expect(monitor.poller('redis')!.currentHealth().lastSampleAt).not.toBeNull();
-    const samplesAfter = harness.emitted.filter(
+    const samplesAfter = harness.events.filter(
       (e) => (e.payload as { environmentId?: string }).environmentId === environmentId,
     ).length;
     await new Promise((r) => setTimeout(r, 1500));
     expect(
-      harness.emitted.filter(
+      harness.events.filter(
         (e) => (e.payload as { environmentId?: string }).environmentId === environmentId,
       ).length,
     ).toBe(samplesAfter);
     const count = (table: string) =>
       (
-        harness.db
+        harness.core.db
           .prepare(`SELECT count(*) AS n FROM ${table} WHERE environment_id = ?`)
           .get(environmentId) as { n: number }
       ).n;

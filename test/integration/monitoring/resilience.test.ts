@@ -112,7 +112,7 @@ describe('monitor resilience', () => {
     const kafkaHealth = health(environmentId, 'kafka');
     expect(kafkaHealth.state).toBe('up');
     expect(Date.parse(kafkaHealth.lastSampleAt!)).toBeGreaterThan(kafkaBefore);
-    const kafkaSamplesWhileDown = harness.emitted.filter(
+    const kafkaSamplesWhileDown = harness.events.filter(
       (e) =>
         e.event === 'monitoring.sample' &&
         (e.payload as { server: string }).server === 'kafka' &&
@@ -126,7 +126,7 @@ describe('monitor resilience', () => {
     const alerts = harness.service.listAlerts({ environmentId, states: ['open'], limit: 5 });
     expect(alerts.map((a) => [a.kind, a.target])).toEqual([['source-down', 'redis']]);
     expect(
-      harness.emitted.some(
+      harness.events.some(
         (e) =>
           e.event === 'monitoring.health' &&
           (e.payload as { server: string; state: string }).server === 'redis' &&
