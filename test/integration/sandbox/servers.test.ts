@@ -13,10 +13,10 @@ import {
   startMockKafka,
   startPostgres,
   startRedis,
-} from '../../sandbox/servers';
-import { requireOnPath } from '../../sandbox/servers/lifecycle';
+} from '../../../sandbox/servers';
+import { requireOnPath } from '../../../sandbox/servers/lifecycle';
 
-const REPO = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+const REPO = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
 const cleanups: (() => Promise<void>)[] = [];
 
 afterAll(async () => {
