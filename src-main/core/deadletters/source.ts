@@ -2,9 +2,11 @@ import type {
   BrowseFilter,
   ConcreteReplayTarget,
   DeadLetterRow,
+  DeadLetterSourceCapabilities,
   DeadLetterSourceKind,
   IndexState,
   ReasonGroup,
+  ReplayTarget,
   Selection,
 } from '@shared/contract';
 import type { RecordHeader } from './kafkaHeaders';
@@ -56,13 +58,39 @@ export interface DiscardOutcome {
   missing: number;
 }
 
+/** How a payload bound for a Redis list carries its replay id and origin. */
+export type RedisListMarking = 'json-fields' | 'none';
+
 /**
  * One dead-letter store: a Redis list, a Kafka topic or a PostgreSQL table.
  * Browse calls are paged by offset (the cursor of a virtualized list); every
  * write is checked against the server, never against the local index alone.
+ * What differs between the kinds is said here, by each adapter, so that no
+ * caller asks which kind it holds.
  */
 export interface DeadLetterSource {
   readonly kind: DeadLetterSourceKind;
+  /** What the operator may do with the entries; the source view carries the same. */
+  readonly capabilities: DeadLetterSourceCapabilities;
+  /**
+   * json-fields: a JSON-object payload replayed to a Redis list gets replay-id
+   * and origin members; none: it is pushed byte for byte (raw entries are the
+   * bytes their consumer expects).
+   */
+  readonly redisListMarking: RedisListMarking;
+  /**
+   * move() finds each entry by its exact stored bytes (a Redis list has no
+   * other identity), so a plan keeps them; other stores find entries by key.
+   */
+  readonly removesByStoredBytes: boolean;
+  /** Where each message's replay id and origin travel, for the job view. */
+  replayNotes(target: ReplayTarget): string[];
+  /**
+   * Learns what the delivery text depends on before a plan is written (Kafka:
+   * whether the cluster allows the idempotent producer). May fail when the
+   * servers are unreachable; the job then pauses until they answer.
+   */
+  prepareDelivery?(): Promise<void>;
   /** Entries still dead, asked of the server. */
   count(): Promise<number>;
   indexState(): IndexState;

@@ -3,10 +3,7 @@ import type { DeadLetterConnections } from './clients/connections';
 import type { EntryIndex } from './index/entryIndex';
 import type { KeyedLock } from './lock';
 import type { DeadLetterSource } from './source';
-import type { IndexedSourceDeps } from './sources/indexedSource';
-import { KafkaTopicSource } from './sources/kafkaSource';
-import { PostgresTableSource } from './sources/postgresSource';
-import { RedisListSource } from './sources/redisSource';
+import { buildAdapter } from './sources/kinds';
 
 export interface SourceRegistryDeps {
   connections: DeadLetterConnections;
@@ -45,35 +42,15 @@ export class SourceRegistry {
 
   private build(view: DeadLetterSourceView): DeadLetterSource {
     const { connections, index, lock } = this.deps;
-    const environmentId = view.environmentId;
-    const indexed: IndexedSourceDeps = {
-      sourceId: view.id,
-      index,
-      lock,
-      onIndexProgress: (state, done, total) =>
-        this.deps.onIndexProgress(view.id, state, done, total),
-    };
-    const settings = view.settings;
-    switch (settings.kind) {
-      case 'redis':
-        return new RedisListSource({
-          ...indexed,
-          settings,
-          client: () => connections.redis(environmentId),
-        });
-      case 'kafka':
-        return new KafkaTopicSource({
-          ...indexed,
-          settings,
-          kafka: () => connections.kafka(environmentId),
-        });
-      case 'postgres':
-        return new PostgresTableSource({
-          sourceId: view.id,
-          settings,
-          pool: () => connections.postgres(environmentId),
-          redis: () => connections.redis(environmentId),
-        });
-    }
+    return buildAdapter(view, {
+      connections,
+      indexed: {
+        sourceId: view.id,
+        index,
+        lock,
+        onIndexProgress: (state, done, total) =>
+          this.deps.onIndexProgress(view.id, state, done, total),
+      },
+    });
   }
 }

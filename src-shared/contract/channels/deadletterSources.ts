@@ -162,11 +162,43 @@ export const deadLetterSourceInputSchema = z.object({
 export type DeadLetterSourceInput = z.input<typeof deadLetterSourceInputSchema>;
 export type DeadLetterSourceDraft = z.output<typeof deadLetterSourceInputSchema>;
 
+/** The kinds of target a replay can write to ("original" aside). */
+export const concreteReplayTargetKindSchema = z.enum([
+  'redis-list',
+  'kafka-topic',
+  'postgres-table',
+]);
+export type ConcreteReplayTargetKind = z.infer<typeof concreteReplayTargetKindSchema>;
+
+/**
+ * What a source's entries allow, as its adapter in the core declares it, so
+ * that the renderer never works it out again from the kind of the source.
+ */
+export const deadLetterSourceCapabilitiesSchema = z.object({
+  /**
+   * Replayed and discarded entries can still be listed ("show resolved"):
+   * Kafka records stay in the topic, table rows keep a status. Entries that
+   * left a Redis list are gone.
+   */
+  showsResolved: z.boolean(),
+  /**
+   * What a discard does to an entry: removes it from the store, or marks it
+   * resolved in Sluice only (a Kafka record cannot be deleted).
+   */
+  discard: z.enum(['removes', 'marks-resolved']),
+  /** The target kinds a replay may choose besides "original", in the order offered. */
+  replayTargets: z.array(concreteReplayTargetKindSchema),
+  /** Replayed messages carry record headers the operator may keep, strip or add to. */
+  replayHeaders: z.boolean(),
+});
+export type DeadLetterSourceCapabilities = z.infer<typeof deadLetterSourceCapabilitiesSchema>;
+
 export const deadLetterSourceViewSchema = z.object({
   id: uuid,
   environmentId: uuid,
   name: z.string(),
   settings: deadLetterSourceSettingsSchema,
+  capabilities: deadLetterSourceCapabilitiesSchema,
   jsonSchema: z.string().nullable(),
   bulkConfirmThreshold: z.number().int(),
   createdAt: z.string(),

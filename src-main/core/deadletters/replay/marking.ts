@@ -1,23 +1,23 @@
-import type { ConcreteReplayTarget, HeaderPolicy } from '@shared/contract';
+import type { HeaderPolicy } from '@shared/contract';
 import { isUtf8 } from '../bytes';
 import { isErrorHeader, type RecordHeader } from '../kafkaHeaders';
+
+// Kept here for the modules that import it from here; the target kinds own it.
+export { describeTarget } from './targetKinds';
 
 export const REPLAY_ID_HEADER = 'x-sluice-replay-id';
 export const ORIGIN_HEADER = 'x-sluice-origin';
 
+/** Replay notes, in the job view: where a message's replay id and origin travel. */
+export const HEADER_MARKS_NOTE =
+  'Each record carries x-sluice-replay-id and x-sluice-origin headers.';
+export const JSON_MARKS_NOTE =
+  'JSON-object payloads carry "x-sluice-replay-id" and "x-sluice-origin" members; any other payload is pushed byte for byte and its replay id stays in the job journal.';
+export const UNMARKED_NOTE =
+  "Payloads are pushed byte for byte; each entry's replay id (job id:step) and origin are kept in the job journal.";
+
 export function replayIdFor(jobId: string, step: number): string {
   return `${jobId}:${step}`;
-}
-
-export function describeTarget(target: ConcreteReplayTarget): string {
-  switch (target.kind) {
-    case 'redis-list':
-      return `redis:${target.key}${target.side === 'tail' ? ' (tail)' : ''}`;
-    case 'kafka-topic':
-      return `kafka:${target.topic}`;
-    case 'postgres-table':
-      return `postgres:${target.schema}.${target.table}`;
-  }
 }
 
 /**

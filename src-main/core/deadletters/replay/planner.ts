@@ -10,7 +10,8 @@ import type { RecordHeader } from '../kafkaHeaders';
 import type { DeadLetterSource, EntrySnapshot } from '../source';
 import type { JobPlan } from './jobRecord';
 import type { NewJob, PlannedStep, ReplayJournal } from './journal';
-import { applyHeaderPolicy, describeTarget, markJsonObject, replayIdFor } from './marking';
+import { applyHeaderPolicy, markJsonObject, replayIdFor } from './marking';
+import { describeTarget, replayMarksOf } from './targetKinds';
 
 export const PLAN_CHUNK = 1000;
 const SAMPLE_SIZE = 5;
@@ -32,12 +33,6 @@ export function targetFor(
   return request.target.kind === 'original' ? snapshot.originalTarget : request.target;
 }
 
-/** Raw entries are the bytes their consumer expects: they are never marked. */
-function markingFor(view: DeadLetterSourceView): 'json-fields' | 'none' {
-  if (view.settings.kind !== 'redis') return 'json-fields';
-  return view.settings.format === 'raw' ? 'none' : view.settings.replayMarking;
-}
-
 /** The exact bytes and headers one entry is delivered with. */
 export function deliveryOf(
   input: PlanInput,
@@ -46,21 +41,24 @@ export function deliveryOf(
   replayId: string,
 ): { payload: Buffer; headers: RecordHeader[] } {
   const base = input.edits.get(snapshot.key) ?? snapshot.payload;
-  if (target.kind === 'kafka-topic') {
-    return {
-      payload: base,
-      headers: applyHeaderPolicy(
-        snapshot.headers,
-        input.request.headers,
-        replayId,
-        snapshot.originLabel,
-      ),
-    };
+  switch (replayMarksOf(target)) {
+    case 'headers':
+      return {
+        payload: base,
+        headers: applyHeaderPolicy(
+          snapshot.headers,
+          input.request.headers,
+          replayId,
+          snapshot.originLabel,
+        ),
+      };
+    case 'json-members':
+      return input.source.redisListMarking === 'json-fields'
+        ? { payload: markJsonObject(base, replayId, snapshot.originLabel), headers: [] }
+        : { payload: base, headers: [] };
+    case 'columns':
+      return { payload: base, headers: [] };
   }
-  if (target.kind === 'redis-list' && markingFor(input.sourceView) === 'json-fields') {
-    return { payload: markJsonObject(base, replayId, snapshot.originLabel), headers: [] };
-  }
-  return { payload: base, headers: [] };
 }
 
 function targetKey(target: ConcreteReplayTarget): string {
@@ -71,7 +69,7 @@ function headerWarnings(input: PlanInput, targets: ConcreteReplayTarget[]): stri
   const { headers } = input.request;
   const customised =
     headers.add.length > 0 || headers.strip.length > 0 || headers.mode !== 'strip-errors';
-  if (customised && targets.some((t) => t.kind !== 'kafka-topic')) {
+  if (customised && targets.some((t) => replayMarksOf(t) !== 'headers')) {
     return ['header settings apply to Kafka targets only; other targets ignore them'];
   }
   return [];
@@ -174,8 +172,7 @@ export async function writePlan(
       const delivery = deliveryOf(input, snapshot, target, replayIdFor(job.id, step));
       steps.push({
         key: snapshot.key,
-        // Only a Redis move needs the exact stored element (to remove it by its bytes).
-        stored: input.sourceView.settings.kind === 'redis' ? snapshot.stored : null,
+        stored: input.source.removesByStoredBytes ? snapshot.stored : null,
         payload: delivery.payload,
         recordKey: snapshot.recordKey,
         headers: delivery.headers,

@@ -3,9 +3,11 @@ import type {
   BrowseFilter,
   ConcreteReplayTarget,
   DeadLetterRow,
+  DeadLetterSourceCapabilities,
   DeadLetterSourceKind,
   IndexState,
   ReasonGroup,
+  ReplayTarget,
   Selection,
 } from '@shared/contract';
 import { describeError } from '../faults';
@@ -18,6 +20,7 @@ import type {
   EntrySnapshot,
   MoveItem,
   MoveOutcome,
+  RedisListMarking,
 } from '../source';
 
 export interface IndexedSourceDeps {
@@ -38,6 +41,9 @@ export const FRESH_FOR_MS = 5000;
  */
 export abstract class IndexedSource implements DeadLetterSource {
   abstract readonly kind: DeadLetterSourceKind;
+  abstract readonly capabilities: DeadLetterSourceCapabilities;
+  abstract readonly redisListMarking: RedisListMarking;
+  abstract readonly removesByStoredBytes: boolean;
   private syncing: Promise<void> | null = null;
   private lastError: string | null = null;
   private progress = { done: 0, total: null as number | null };
@@ -53,6 +59,7 @@ export abstract class IndexedSource implements DeadLetterSource {
   protected abstract snapshotOf(row: IndexRow): EntrySnapshot;
 
   abstract count(): Promise<number>;
+  abstract replayNotes(target: ReplayTarget): string[];
   abstract targetProblem(target: ConcreteReplayTarget): string | null;
   abstract deliveryDescription(target: ConcreteReplayTarget): string;
   abstract move(jobId: string, items: readonly MoveItem[]): Promise<MoveOutcome[]>;

@@ -1,10 +1,15 @@
 import { Partitioners, type IHeaders, type Kafka, type Message, type Producer } from 'kafkajs';
-import type { ConcreteReplayTarget, DeadLetterSourceSettings } from '@shared/contract';
+import type {
+  ConcreteReplayTarget,
+  DeadLetterSourceCapabilities,
+  DeadLetterSourceSettings,
+} from '@shared/contract';
 import { OutageError, describeError, isKafkaOutage } from '../faults';
 import type { IndexListRow, IndexRow } from '../index/entryIndex';
 import { KafkaTopicSync, headersFromJson } from '../index/kafkaSync';
 import { readDeadLetterHeaders } from '../kafkaHeaders';
 import { isoOrNull } from '../paths';
+import { HEADER_MARKS_NOTE } from '../replay/marking';
 import type { DiscardOutcome, EntrySnapshot, MoveItem, MoveOutcome } from '../source';
 import { IndexedSource, type IndexedSourceDeps } from './indexedSource';
 import { chunkByBytes } from './redisSource';
@@ -52,7 +57,25 @@ export const ACKS_ALL_DELIVERY =
  * authority for that.
  */
 export class KafkaTopicSource extends IndexedSource {
+  /**
+   * Records cannot be deleted: replayed and discarded ones are marked
+   * resolved in Sluice and can still be listed. They replay to a topic of the
+   * same cluster, with headers the operator may keep, strip or add to.
+   */
+  static capabilitiesFor(): DeadLetterSourceCapabilities {
+    return {
+      showsResolved: true,
+      discard: 'marks-resolved',
+      replayTargets: ['kafka-topic'],
+      replayHeaders: true,
+    };
+  }
+
   readonly kind = 'kafka' as const;
+  readonly capabilities = KafkaTopicSource.capabilitiesFor();
+  /** Only a Kafka target is possible, and it carries the marks in headers. */
+  readonly redisListMarking = 'json-fields' as const;
+  readonly removesByStoredBytes = false;
   protected readonly listOrder = 'desc' as const;
   private opened: Promise<OpenProducer> | null = null;
   private idempotence: boolean | null = null;
@@ -144,6 +167,10 @@ export class KafkaTopicSource extends IndexedSource {
     return target.kind === 'kafka-topic'
       ? null
       : 'records of a Kafka topic replay to a Kafka topic of the same cluster';
+  }
+
+  replayNotes(): string[] {
+    return [HEADER_MARKS_NOTE];
   }
 
   deliveryDescription(): string {

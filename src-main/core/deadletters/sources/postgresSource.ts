@@ -5,13 +5,16 @@ import {
   type BrowseFilter,
   type ConcreteReplayTarget,
   type DeadLetterRow,
+  type DeadLetterSourceCapabilities,
   type IndexState,
   type ReasonGroup,
+  type ReplayTarget,
   type Selection,
 } from '@shared/contract';
 import { OutageError, describeError } from '../faults';
 import { isoOrNull } from '../paths';
 import { quoteIdentifier } from '../pgIdentifiers';
+import { JSON_MARKS_NOTE } from '../replay/marking';
 import type {
   DeadLetterSource,
   DiscardOutcome,
@@ -63,7 +66,24 @@ function isoOf(value: Date | string | null): string | null {
  * already; nothing is copied). A move is one transaction per batch.
  */
 export class PostgresTableSource implements DeadLetterSource {
+  /**
+   * Rows keep a status (or are deleted); the resolved ones can be listed.
+   * They replay to a table of the same database or to a Redis list.
+   */
+  static capabilitiesFor(): DeadLetterSourceCapabilities {
+    return {
+      showsResolved: true,
+      discard: 'removes',
+      replayTargets: ['postgres-table', 'redis-list'],
+      replayHeaders: false,
+    };
+  }
+
   readonly kind = 'postgres' as const;
+  readonly capabilities = PostgresTableSource.capabilitiesFor();
+  /** A row's payload replayed to a Redis list carries its marks in JSON members. */
+  readonly redisListMarking = 'json-fields' as const;
+  readonly removesByStoredBytes = false;
   private sqlReady: Promise<DeadLetterTableSql> | null = null;
   private readonly mover: PostgresMover;
 
@@ -284,6 +304,18 @@ export class PostgresTableSource implements DeadLetterSource {
   targetProblem(target: ConcreteReplayTarget): string | null {
     if (target.kind === 'postgres-table' || target.kind === 'redis-list') return null;
     return 'rows of a PostgreSQL table replay to a table of the same database or to a Redis list';
+  }
+
+  replayNotes(requested: ReplayTarget): string[] {
+    const target = requested.kind === 'original' ? this.settings.defaultTarget : requested;
+    if (target?.kind === 'postgres-table') {
+      return target.replayIdColumn === null
+        ? [
+            'The target table has no replay-id column configured: replay ids stay in the job journal.',
+          ]
+        : [`Each row carries its replay id in ${target.replayIdColumn}.`];
+    }
+    return [JSON_MARKS_NOTE];
   }
 
   deliveryDescription(target: ConcreteReplayTarget): string {

@@ -3,6 +3,7 @@ import type {
   BrowseFilter,
   ConcreteReplayTarget,
   DeadLetterRow,
+  DeadLetterSourceCapabilities,
   DeadLetterSourceSettings,
   ReasonGroup,
   Selection,
@@ -11,7 +12,14 @@ import { envelopeFacts, rawEntryFacts, type EntryFacts } from '../envelope';
 import { OutageError, describeError, isRedisOutage } from '../faults';
 import type { IndexListRow, IndexRow } from '../index/entryIndex';
 import { RedisListSync } from '../index/redisSync';
-import type { DiscardOutcome, EntrySnapshot, MoveItem, MoveOutcome } from '../source';
+import { JSON_MARKS_NOTE, UNMARKED_NOTE } from '../replay/marking';
+import type {
+  DiscardOutcome,
+  EntrySnapshot,
+  MoveItem,
+  MoveOutcome,
+  RedisListMarking,
+} from '../source';
 import { IndexedSource, type IndexedSourceDeps } from './indexedSource';
 import {
   MARKER_TTL_SECONDS,
@@ -116,7 +124,22 @@ function byTargetCount(items: MoveItem[]): MoveItem[][] {
  * on the server; the index id is only Sluice's handle for them.
  */
 export class RedisListSource extends IndexedSource {
+  /**
+   * An entry that left the list is gone (no "show resolved"); it replays to a
+   * Redis list of the same server, as the bytes it holds.
+   */
+  static capabilitiesFor(): DeadLetterSourceCapabilities {
+    return {
+      showsResolved: false,
+      discard: 'removes',
+      replayTargets: ['redis-list'],
+      replayHeaders: false,
+    };
+  }
+
   readonly kind = 'redis' as const;
+  readonly capabilities = RedisListSource.capabilitiesFor();
+  readonly removesByStoredBytes = true;
   protected readonly listOrder: 'asc' | 'desc';
   private lastWrite = 0;
 
@@ -133,6 +156,15 @@ export class RedisListSource extends IndexedSource {
   /** Oldest first means starting from the end producers do not push to. */
   private get removeDirection(): number {
     return this.settings.pushSide === 'head' ? -1 : 1;
+  }
+
+  /** Raw entries are the bytes their consumer expects: they are never marked. */
+  get redisListMarking(): RedisListMarking {
+    return this.settings.format === 'raw' ? 'none' : this.settings.replayMarking;
+  }
+
+  replayNotes(): string[] {
+    return [this.redisListMarking === 'none' ? UNMARKED_NOTE : JSON_MARKS_NOTE];
   }
 
   describe(element: Buffer): EntryFacts {

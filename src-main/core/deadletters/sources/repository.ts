@@ -6,6 +6,7 @@ import {
   type DeadLetterSourceView,
 } from '@shared/contract';
 import type { Db } from '../../store/database';
+import { capabilitiesOf } from './kinds';
 
 interface SourceRow {
   id: string;
@@ -20,12 +21,14 @@ interface SourceRow {
 }
 
 function fromRow(row: SourceRow): DeadLetterSourceView {
+  // Parsed again so settings written by an older version gain new defaults.
+  const settings = deadLetterSourceSettingsSchema.parse(JSON.parse(row.settings_json));
   return {
     id: row.id,
     environmentId: row.environment_id,
     name: row.name,
-    // Parsed again so settings written by an older version gain new defaults.
-    settings: deadLetterSourceSettingsSchema.parse(JSON.parse(row.settings_json)),
+    settings,
+    capabilities: capabilitiesOf(settings),
     jsonSchema: row.json_schema,
     bulkConfirmThreshold: row.bulk_confirm_threshold,
     createdAt: row.created_at,

@@ -86,7 +86,7 @@ export function BrowsePane({
       <FilterBar
         filter={filter}
         onChange={changeFilter}
-        canShowResolved={source.settings.kind !== 'redis'}
+        canShowResolved={source.capabilities.showsResolved}
       />
       {reasons.data ? (
         <TopReasons groups={reasons.data} selected={filter.errorClasses} onToggle={toggleClass} />

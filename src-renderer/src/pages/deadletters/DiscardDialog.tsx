@@ -28,7 +28,7 @@ export function DiscardDialog({
   const [typedName, setTypedName] = useState('');
   const discard = useDiscard();
   const needsName = environment.production && count > source.bulkConfirmThreshold;
-  const kafka = source.settings.kind === 'kafka';
+  const marksResolved = source.capabilities.discard === 'marks-resolved';
 
   return (
     <dialog
@@ -46,7 +46,7 @@ export function DiscardDialog({
       </h2>
       <div className="dialog-body">
         <p>
-          {kafka
+          {marksResolved
             ? 'Kafka records cannot be deleted: they are marked resolved in Sluice and hidden unless "show resolved" is on.'
             : 'They are removed from the dead-letter store and are not delivered anywhere.'}
         </p>

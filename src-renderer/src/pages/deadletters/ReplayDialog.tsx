@@ -1,40 +1,29 @@
-import { useEffect, useState, type ReactNode } from 'react';
+import { useEffect, useState } from 'react';
 import {
   SluiceError,
   type DeadLetterSourceView,
   type EnvironmentView,
   type ReplayRequestInput,
-  type ReplayTargetInput,
   type Selection,
 } from '@shared/contract';
 import { useDryRun, useStartReplay } from '../../queries/deadletters';
 import { PayloadView } from './PayloadView';
 import { useModalDialog } from '../../components/useModalDialog';
 import { ProductionNameField } from '../../components/ProductionNameField';
+import { Field } from './fields';
+import { ReplayTargetFields } from './targets/ReplayTargetFields';
+import {
+  TARGET_LABELS,
+  emptyTargetFields,
+  replayTargetInput,
+  type TargetChoice,
+} from './targets/targetModel';
 
-type TargetKind = ReplayTargetInput['kind'];
-
-function Field({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <div className="field">
-      <label>
-        {label}
-        {children}
-      </label>
-    </div>
-  );
-}
-
-function targetKinds(source: DeadLetterSourceView): { kind: TargetKind; label: string }[] {
-  const original = { kind: 'original' as const, label: 'where each entry came from' };
-  if (source.settings.kind === 'redis')
-    return [original, { kind: 'redis-list', label: 'a Redis list' }];
-  if (source.settings.kind === 'kafka')
-    return [original, { kind: 'kafka-topic', label: 'a Kafka topic' }];
+/** "Where each entry came from", then the target kinds the source allows. */
+function targetChoices(source: DeadLetterSourceView): { kind: TargetChoice; label: string }[] {
   return [
-    original,
-    { kind: 'postgres-table', label: 'a table of this database' },
-    { kind: 'redis-list', label: 'a Redis list' },
+    { kind: 'original', label: 'where each entry came from' },
+    ...source.capabilities.replayTargets.map((kind) => ({ kind, label: TARGET_LABELS[kind] })),
   ];
 }
 
@@ -67,12 +56,8 @@ export function ReplayDialog({
   onClose: () => void;
 }) {
   const ref = useModalDialog();
-  const [kind, setKind] = useState<TargetKind>('original');
-  const [key, setKey] = useState('');
-  const [side, setSide] = useState<'head' | 'tail'>('head');
-  const [topic, setTopic] = useState('');
-  const [table, setTable] = useState('');
-  const [payloadColumn, setPayloadColumn] = useState('payload');
+  const [kind, setKind] = useState<TargetChoice>('original');
+  const [targetFields, setTargetFields] = useState(emptyTargetFields);
   const [headerMode, setHeaderMode] = useState<'keep' | 'strip-errors' | 'strip-all'>(
     'strip-errors',
   );
@@ -84,14 +69,7 @@ export function ReplayDialog({
   const start = useStartReplay();
   const { mutate: runDryRun } = dryRun;
 
-  const target: ReplayTargetInput =
-    kind === 'redis-list'
-      ? { kind, key: key.trim(), side }
-      : kind === 'kafka-topic'
-        ? { kind, topic: topic.trim() }
-        : kind === 'postgres-table'
-          ? { kind, table: table.trim(), payloadColumn: payloadColumn.trim() }
-          : { kind: 'original' };
+  const target = replayTargetInput(kind, targetFields);
   const request: ReplayRequestInput = {
     sourceId: source.id,
     selection,
@@ -150,48 +128,17 @@ export function ReplayDialog({
           <Field label="Send to">
             <select
               value={kind}
-              onChange={(e) => setKind(e.target.value as TargetKind)}
+              onChange={(e) => setKind(e.target.value as TargetChoice)}
               data-testid="dl-replay-target"
             >
-              {targetKinds(source).map((option) => (
+              {targetChoices(source).map((option) => (
                 <option key={option.kind} value={option.kind}>
                   {option.label}
                 </option>
               ))}
             </select>
           </Field>
-          {kind === 'redis-list' ? (
-            <>
-              <Field label="List key">
-                <input
-                  value={key}
-                  onChange={(e) => setKey(e.target.value)}
-                  data-testid="dl-replay-key"
-                />
-              </Field>
-              <Field label="Push at the">
-                <select value={side} onChange={(e) => setSide(e.target.value as 'head' | 'tail')}>
-                  <option value="head">head (LPUSH)</option>
-                  <option value="tail">tail (RPUSH)</option>
-                </select>
-              </Field>
-            </>
-          ) : null}
-          {kind === 'kafka-topic' ? (
-            <Field label="Topic">
-              <input value={topic} onChange={(e) => setTopic(e.target.value)} />
-            </Field>
-          ) : null}
-          {kind === 'postgres-table' ? (
-            <>
-              <Field label="Table">
-                <input value={table} onChange={(e) => setTable(e.target.value)} />
-              </Field>
-              <Field label="Payload column">
-                <input value={payloadColumn} onChange={(e) => setPayloadColumn(e.target.value)} />
-              </Field>
-            </>
-          ) : null}
+          <ReplayTargetFields kind={kind} fields={targetFields} onChange={setTargetFields} />
           <Field label="Rate limit (entries/s, empty: none)">
             <input
               type="number"
@@ -202,7 +149,7 @@ export function ReplayDialog({
             />
           </Field>
         </div>
-        {source.settings.kind === 'kafka' ? (
+        {source.capabilities.replayHeaders ? (
           <div className="field-row">
             <Field label="Headers">
               <select

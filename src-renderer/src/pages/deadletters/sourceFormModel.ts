@@ -1,13 +1,19 @@
 import type {
   DeadLetterSourceInput,
   DeadLetterSourceKind,
+  DeadLetterSourceSettings,
   DeadLetterSourceView,
   KafkaCatalog,
 } from '@shared/contract';
 import { missingTopic } from '../../components/kafkaPicker/catalogModel';
+import {
+  defaultTargetFromForm,
+  defaultTargetIntoForm,
+  type DefaultTargetForm,
+} from './targets/targetModel';
 
 /** Every field of the source form as text, whatever the kind; turned into input on save. */
-export interface SourceFormState {
+export interface SourceFormState extends DefaultTargetForm {
   id: string | null;
   name: string;
   kind: DeadLetterSourceKind;
@@ -23,7 +29,7 @@ export interface SourceFormState {
   // Kafka
   topic: string;
   defaultTargetTopic: string;
-  // PostgreSQL
+  // PostgreSQL (and its default target, from DefaultTargetForm)
   schema: string;
   table: string;
   removal: 'status' | 'delete';
@@ -31,12 +37,6 @@ export interface SourceFormState {
   statusPending: string;
   statusReplayed: string;
   statusDiscarded: string;
-  targetKind: 'none' | 'postgres-table' | 'redis-list';
-  targetTable: string;
-  targetPayloadColumn: string;
-  targetReplayIdColumn: string;
-  targetOriginColumn: string;
-  targetRedisKey: string;
 }
 
 export const ENVELOPE_FIELDS: { name: string; label: string; fallback: string }[] = [
@@ -98,112 +98,89 @@ export function emptySourceForm(): SourceFormState {
 }
 
 const text = (value: string | null | undefined) => value ?? '';
-
-export function formFromSource(view: DeadLetterSourceView): SourceFormState {
-  const state = emptySourceForm();
-  state.id = view.id;
-  state.name = view.name;
-  state.kind = view.settings.kind;
-  state.jsonSchema = text(view.jsonSchema);
-  state.bulkConfirmThreshold = String(view.bulkConfirmThreshold);
-  const settings = view.settings;
-  if (settings.kind === 'redis') {
-    state.redisKey = settings.key;
-    state.format = settings.format;
-    state.pushSide = settings.pushSide;
-    state.replayMarking = settings.replayMarking;
-    state.defaultTargetKey = text(settings.defaultTargetKey);
-    state.fields = Object.fromEntries(
-      Object.entries(settings.fields).map(([name, value]) => [name, text(value)]),
-    );
-  } else if (settings.kind === 'kafka') {
-    state.topic = settings.topic;
-    state.defaultTargetTopic = text(settings.defaultTargetTopic);
-  } else {
-    state.schema = settings.schema;
-    state.table = settings.table;
-    state.removal = settings.removal;
-    state.columns = Object.fromEntries(
-      Object.entries(settings.columns).map(([name, value]) => [name, text(value)]),
-    );
-    state.statusPending = settings.statusValues.pending;
-    state.statusReplayed = settings.statusValues.replayed;
-    state.statusDiscarded = settings.statusValues.discarded;
-    const target = settings.defaultTarget;
-    if (target?.kind === 'postgres-table') {
-      state.targetKind = 'postgres-table';
-      state.targetTable = target.table;
-      state.targetPayloadColumn = target.payloadColumn;
-      state.targetReplayIdColumn = text(target.replayIdColumn);
-      state.targetOriginColumn = text(target.originColumn);
-    } else if (target?.kind === 'redis-list') {
-      state.targetKind = 'redis-list';
-      state.targetRedisKey = target.key;
-    }
-  }
-  return state;
-}
-
 const orNull = (value: string) => (value.trim() === '' ? null : value.trim());
 
-/** The save input; the core validates it (names, identifiers) and answers with issues. */
-export function sourceInputFromForm(state: SourceFormState): DeadLetterSourceInput {
-  const common = {
-    ...(state.id ? { id: state.id } : {}),
-    name: state.name.trim(),
-    jsonSchema: orNull(state.jsonSchema),
-    bulkConfirmThreshold: Number(state.bulkConfirmThreshold),
-  };
-  if (state.kind === 'redis') {
-    return {
-      ...common,
-      settings: {
-        kind: 'redis',
-        key: state.redisKey.trim(),
-        format: state.format,
-        pushSide: state.pushSide,
-        replayMarking: state.replayMarking,
-        defaultTargetKey: orNull(state.defaultTargetKey),
-        fields: {
-          id: orNull(state.fields.id ?? ''),
-          payload: (state.fields.payload ?? '').trim() || 'payload',
-          payloadEncoding: orNull(state.fields.payloadEncoding ?? ''),
-          errorClass: orNull(state.fields.errorClass ?? ''),
-          errorMessage: orNull(state.fields.errorMessage ?? ''),
-          attempts: orNull(state.fields.attempts ?? ''),
-          firstFailedAt: orNull(state.fields.firstFailedAt ?? ''),
-          lastFailedAt: orNull(state.fields.lastFailedAt ?? ''),
-          origin: orNull(state.fields.origin ?? ''),
-        },
+type SettingsOf<K extends DeadLetterSourceKind> = Extract<DeadLetterSourceSettings, { kind: K }>;
+type SettingsInput = DeadLetterSourceInput['settings'];
+
+/** What the form knows of one kind of source: its settings both ways and its name. */
+interface SourceKindForm<K extends DeadLetterSourceKind> {
+  /** The kind's name in the kind picker. */
+  label: string;
+  /** Its topic names are checked against the cluster's catalog while typing. */
+  checksTopics: boolean;
+  read(settings: SettingsOf<K>, state: SourceFormState): void;
+  settings(state: SourceFormState): SettingsInput & { kind: K };
+  /** Where its dead letters are, in a few words. */
+  describe(settings: SettingsOf<K>): string;
+}
+
+/** One entry per kind, in the order the kind picker offers them. */
+export const SOURCE_KIND_FORMS: { [K in DeadLetterSourceKind]: SourceKindForm<K> } = {
+  redis: {
+    label: 'Redis list',
+    checksTopics: false,
+    read(settings, state) {
+      state.redisKey = settings.key;
+      state.format = settings.format;
+      state.pushSide = settings.pushSide;
+      state.replayMarking = settings.replayMarking;
+      state.defaultTargetKey = text(settings.defaultTargetKey);
+      state.fields = Object.fromEntries(
+        Object.entries(settings.fields).map(([name, value]) => [name, text(value)]),
+      );
+    },
+    settings: (state) => ({
+      kind: 'redis',
+      key: state.redisKey.trim(),
+      format: state.format,
+      pushSide: state.pushSide,
+      replayMarking: state.replayMarking,
+      defaultTargetKey: orNull(state.defaultTargetKey),
+      fields: {
+        id: orNull(state.fields.id ?? ''),
+        payload: (state.fields.payload ?? '').trim() || 'payload',
+        payloadEncoding: orNull(state.fields.payloadEncoding ?? ''),
+        errorClass: orNull(state.fields.errorClass ?? ''),
+        errorMessage: orNull(state.fields.errorMessage ?? ''),
+        attempts: orNull(state.fields.attempts ?? ''),
+        firstFailedAt: orNull(state.fields.firstFailedAt ?? ''),
+        lastFailedAt: orNull(state.fields.lastFailedAt ?? ''),
+        origin: orNull(state.fields.origin ?? ''),
       },
-    };
-  }
-  if (state.kind === 'kafka') {
-    return {
-      ...common,
-      settings: {
-        kind: 'kafka',
-        topic: state.topic.trim(),
-        defaultTargetTopic: orNull(state.defaultTargetTopic),
-      },
-    };
-  }
-  const target =
-    state.targetKind === 'postgres-table'
-      ? {
-          kind: 'postgres-table' as const,
-          schema: state.schema.trim() || 'public',
-          table: state.targetTable.trim(),
-          payloadColumn: state.targetPayloadColumn.trim(),
-          replayIdColumn: orNull(state.targetReplayIdColumn),
-          originColumn: orNull(state.targetOriginColumn),
-        }
-      : state.targetKind === 'redis-list'
-        ? { kind: 'redis-list' as const, key: state.targetRedisKey.trim() }
-        : null;
-  return {
-    ...common,
-    settings: {
+    }),
+    describe: (s) => `Redis list ${s.key}${s.format === 'raw' ? ' (raw)' : ''}`,
+  },
+  kafka: {
+    label: 'Kafka topic',
+    checksTopics: true,
+    read(settings, state) {
+      state.topic = settings.topic;
+      state.defaultTargetTopic = text(settings.defaultTargetTopic);
+    },
+    settings: (state) => ({
+      kind: 'kafka',
+      topic: state.topic.trim(),
+      defaultTargetTopic: orNull(state.defaultTargetTopic),
+    }),
+    describe: (s) => `Kafka topic ${s.topic}`,
+  },
+  postgres: {
+    label: 'PostgreSQL table',
+    checksTopics: false,
+    read(settings, state) {
+      state.schema = settings.schema;
+      state.table = settings.table;
+      state.removal = settings.removal;
+      state.columns = Object.fromEntries(
+        Object.entries(settings.columns).map(([name, value]) => [name, text(value)]),
+      );
+      state.statusPending = settings.statusValues.pending;
+      state.statusReplayed = settings.statusValues.replayed;
+      state.statusDiscarded = settings.statusValues.discarded;
+      defaultTargetIntoForm(settings.defaultTarget, state);
+    },
+    settings: (state) => ({
       kind: 'postgres',
       schema: state.schema.trim() || 'public',
       table: state.table.trim(),
@@ -224,16 +201,50 @@ export function sourceInputFromForm(state: SourceFormState): DeadLetterSourceInp
         replayed: state.statusReplayed.trim(),
         discarded: state.statusDiscarded.trim(),
       },
-      defaultTarget: target,
-    },
+      defaultTarget: defaultTargetFromForm(state, state.schema.trim() || 'public'),
+    }),
+    describe: (s) => `PostgreSQL table ${s.schema}.${s.table}`,
+  },
+};
+
+/**
+ * The form of the kind these settings are of. TypeScript cannot follow the
+ * kind from the settings to the table entry, hence the one widening here.
+ */
+function kindFormOf(settings: DeadLetterSourceSettings): SourceKindForm<DeadLetterSourceKind> {
+  return SOURCE_KIND_FORMS[settings.kind] as SourceKindForm<DeadLetterSourceKind>;
+}
+
+/** The fields formFromSource reads (a stored view has more). */
+export type SourceFormInput = Pick<
+  DeadLetterSourceView,
+  'id' | 'name' | 'settings' | 'jsonSchema' | 'bulkConfirmThreshold'
+>;
+
+export function formFromSource(view: SourceFormInput): SourceFormState {
+  const state = emptySourceForm();
+  state.id = view.id;
+  state.name = view.name;
+  state.kind = view.settings.kind;
+  state.jsonSchema = text(view.jsonSchema);
+  state.bulkConfirmThreshold = String(view.bulkConfirmThreshold);
+  kindFormOf(view.settings).read(view.settings, state);
+  return state;
+}
+
+/** The save input; the core validates it (names, identifiers) and answers with issues. */
+export function sourceInputFromForm(state: SourceFormState): DeadLetterSourceInput {
+  return {
+    ...(state.id ? { id: state.id } : {}),
+    name: state.name.trim(),
+    jsonSchema: orNull(state.jsonSchema),
+    bulkConfirmThreshold: Number(state.bulkConfirmThreshold),
+    settings: SOURCE_KIND_FORMS[state.kind].settings(state),
   };
 }
 
-export function describeSource(view: DeadLetterSourceView): string {
-  const s = view.settings;
-  if (s.kind === 'redis') return `Redis list ${s.key}${s.format === 'raw' ? ' (raw)' : ''}`;
-  if (s.kind === 'kafka') return `Kafka topic ${s.topic}`;
-  return `PostgreSQL table ${s.schema}.${s.table}`;
+export function describeSource(view: Pick<DeadLetterSourceView, 'settings'>): string {
+  return kindFormOf(view.settings).describe(view.settings);
 }
 
 export interface SourceTopicChecks {
@@ -248,7 +259,7 @@ export function sourceTopicChecks(
   state: SourceFormState,
   catalog: KafkaCatalog | undefined,
 ): SourceTopicChecks {
-  if (state.kind !== 'kafka') return { topic: null, defaultTargetTopic: null };
+  if (!SOURCE_KIND_FORMS[state.kind].checksTopics) return { topic: null, defaultTargetTopic: null };
   return {
     topic: missingTopic(catalog, state.topic),
     defaultTargetTopic: missingTopic(catalog, state.defaultTargetTopic),
