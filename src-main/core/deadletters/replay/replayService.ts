@@ -18,7 +18,6 @@ import {
   confirmationRequired,
 } from '../guardrails';
 import type { DeadLetterSource } from '../source';
-import { KafkaTopicSource } from '../sources/kafkaSource';
 import type { SourceRepository } from '../sources/repository';
 import type { ReplayEngine } from './engine';
 import type { ReplayJournal } from './journal';
@@ -32,33 +31,6 @@ export interface ReplayServiceDeps {
   journal: ReplayJournal;
   engine: ReplayEngine;
   operatorName(): string;
-}
-
-/** What the job view says about where each message's replay id and origin travel. */
-function replayNotes(view: DeadLetterSourceView, request: ReplayRequest): string[] {
-  const settings = view.settings;
-  if (settings.kind === 'kafka') {
-    return ['Each record carries x-sluice-replay-id and x-sluice-origin headers.'];
-  }
-  if (settings.kind === 'redis') {
-    if (settings.format === 'raw' || settings.replayMarking === 'none') {
-      return [
-        "Payloads are pushed byte for byte; each entry's replay id (job id:step) and origin are kept in the job journal.",
-      ];
-    }
-    return [
-      'JSON-object payloads carry "x-sluice-replay-id" and "x-sluice-origin" members; any other payload is pushed byte for byte and its replay id stays in the job journal.',
-    ];
-  }
-  const target = request.target.kind === 'original' ? settings.defaultTarget : request.target;
-  if (target?.kind === 'postgres-table') {
-    return target.replayIdColumn === null
-      ? ['The target table has no replay-id column configured: replay ids stay in the job journal.']
-      : [`Each row carries its replay id in ${target.replayIdColumn}.`];
-  }
-  return [
-    'JSON-object payloads carry "x-sluice-replay-id" and "x-sluice-origin" members; any other payload is pushed byte for byte and its replay id stays in the job journal.',
-  ];
 }
 
 /** Dry runs, replay jobs and their control, behind the guardrails. */
@@ -78,11 +50,8 @@ export class ReplayService {
         );
       }
     }
-    if (source instanceof KafkaTopicSource) {
-      // Learns whether the cluster allows an idempotent producer, for the delivery text.
-      // Unreachable now: the job starts anyway and pauses until the cluster answers.
-      await source.prepareDelivery().catch(() => undefined);
-    }
+    // Unreachable now: the job starts anyway and pauses until the servers answer.
+    await source.prepareDelivery?.().catch(() => undefined);
     return { source, sourceView: view, request, edits: this.deps.edits.all(view.id) };
   }
 
@@ -128,7 +97,7 @@ export class ReplayService {
     };
     try {
       const { total } = await callerFacing(() =>
-        writePlan(input, this.deps.journal, job, replayNotes(view, request)),
+        writePlan(input, this.deps.journal, job, input.source.replayNotes(request.target)),
       );
       if (total === 0)
         throw new SluiceError('INVALID_INPUT', 'the selection holds no dead letters');
