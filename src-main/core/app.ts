@@ -3,16 +3,16 @@ import { AuditLog } from './audit/auditLog';
 import { auditHandlers } from './audit/handlers';
 import { createAuditRecorder } from './audit/recorder';
 import { ConnectorRegistry } from './connectors/registry';
-import { deadLetterHandlers } from './deadletters/handlers';
+import { deadLetterHandlers, deadLetterSubjects } from './deadletters/handlers';
 import { DeadLetterService } from './deadletters/service';
-import { environmentHandlers } from './environments/handlers';
+import { environmentHandlers, environmentSubjects } from './environments/handlers';
 import { EnvironmentRepository } from './environments/repository';
 import { EnvironmentService } from './environments/service';
 import type { GroupAdminFactory } from './kafkaGroups/groupAdmin';
-import { kafkaGroupHandlers } from './kafkaGroups/handlers';
+import { kafkaGroupHandlers, kafkaGroupSubjects } from './kafkaGroups/handlers';
 import { KafkaGroupService } from './kafkaGroups/service';
 import type { Host } from './host';
-import { monitoringHandlers } from './monitoring/handlers';
+import { monitoringHandlers, monitoringSubjects } from './monitoring/handlers';
 import { MonitoringService, type MonitoringServiceOptions } from './monitoring/service';
 import {
   assertHandlersComplete,
@@ -131,6 +131,13 @@ export async function createCore(host: Host, options: CoreOptions = {}): Promise
     handlers,
     host.logger,
     createAuditRecorder(audit, identity, host.logger),
+    // Where each mutation's environment is found, for the guards the contract declares.
+    {
+      ...environmentSubjects(environments),
+      ...monitoringSubjects(monitoring, environments),
+      ...deadLetterSubjects(deadLetters, environments),
+      ...kafkaGroupSubjects(environments),
+    },
   );
 
   let closed = false;

@@ -1,5 +1,42 @@
+import type { EnvironmentRecord } from '../environments/repository';
 import type { HandlersFor } from '../rpc/dispatcher';
+import type { SubjectResolvers } from '../rpc/guards';
+import { entryTarget, sourceTarget } from './auditTargets';
 import type { DeadLetterService } from './service';
+
+/**
+ * Where the dead-letter subjects live: a source and its entries in the
+ * source's environment, a replay job in the environment it was started in.
+ */
+export function deadLetterSubjects(
+  service: DeadLetterService,
+  environments: { require(id: string): EnvironmentRecord },
+): Pick<SubjectResolvers, 'dead-letter-source' | 'dead-letter' | 'replay-job'> {
+  return {
+    'dead-letter-source': ({ sourceId }) => {
+      const source = service.source(sourceId);
+      return {
+        environment: environments.require(source.environmentId),
+        targets: [sourceTarget(source)],
+      };
+    },
+    'dead-letter': ({ sourceId, key }) => {
+      const source = service.source(sourceId);
+      return {
+        environment: environments.require(source.environmentId),
+        targets: [entryTarget(source, key)],
+      };
+    },
+    'replay-job': ({ jobId }) => {
+      const job = service.replays.getJob(jobId);
+      return {
+        environment: environments.require(job.environmentId),
+        targets: [{ type: 'replay-job', id: jobId, name: job.sourceName }],
+        jobId,
+      };
+    },
+  };
+}
 
 export function deadLetterHandlers(
   service: DeadLetterService,
@@ -45,15 +82,14 @@ export function deadLetterHandlers(
     'deadletters.revertEdit': async ({ sourceId, key }, ctx) =>
       service.revertEdit(sourceId, key, ctx.audit),
     'deadletters.dryRun': async (request) => service.replays.dryRun(request),
-    'deadletters.replay': async (request, ctx) => service.replays.replay(request, ctx.audit),
+    'deadletters.replay': async (request, ctx) =>
+      service.replays.replay(request, ctx.audit, ctx.guards),
     'deadletters.jobs.list': async ({ environmentId, limit }) =>
       service.replays.listJobs(environmentId, limit),
     'deadletters.jobs.get': async ({ jobId }) => service.replays.getJob(jobId),
-    'deadletters.jobs.pause': async ({ jobId }, ctx) => service.replays.pauseJob(jobId, ctx.audit),
-    'deadletters.jobs.resume': async ({ jobId }, ctx) =>
-      service.replays.resumeJob(jobId, ctx.audit),
-    'deadletters.jobs.cancel': async ({ jobId }, ctx) =>
-      service.replays.cancelJob(jobId, ctx.audit),
-    'deadletters.discard': async (request, ctx) => service.discard(request, ctx.audit),
+    'deadletters.jobs.pause': async ({ jobId }) => service.replays.pauseJob(jobId),
+    'deadletters.jobs.resume': async ({ jobId }) => service.replays.resumeJob(jobId),
+    'deadletters.jobs.cancel': async ({ jobId }) => service.replays.cancelJob(jobId),
+    'deadletters.discard': async (request, ctx) => service.discard(request, ctx.audit, ctx.guards),
   };
 }

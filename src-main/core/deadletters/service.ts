@@ -15,6 +15,8 @@ import type { AuditScope } from '../audit/scope';
 import type { EnvironmentRecord } from '../environments/repository';
 import type { Logger } from '@shared/log/logger';
 import type { EventBus } from '../rpc/eventBus';
+import type { CallGuards } from '../rpc/guards';
+import { sourceTarget } from './auditTargets';
 import type { Db } from '../store/database';
 import { DeadLetterConnections, type EnvironmentAccess } from './clients/connections';
 import { CountSampler } from './countSampler';
@@ -22,7 +24,6 @@ import { auditPayload, detailOf } from './detail';
 import { EditStore } from './edit/editStore';
 import { parseSchemaText, validateEdit } from './edit/validateEdit';
 import { describeError } from './faults';
-import { assertBulkConfirmed, assertWritable, auditEnvironment, auditSource } from './guardrails';
 import { EntryIndex } from './index/entryIndex';
 import { KeyedLock } from './lock';
 import { ReplayEngine } from './replay/engine';
@@ -51,7 +52,9 @@ const COUNT_TIMEOUT_MS = 5000;
 
 /**
  * The dead-letter workbench: source configuration, browse, edit, replay jobs
- * and discard, with the guardrails every write passes through.
+ * and discard. The guards every write passes through (read-only, production
+ * confirmation) are the contract's, applied by the dispatcher; a bulk action
+ * reports what it counted to them.
  */
 export class DeadLetterService {
   private readonly repository: SourceRepository;
@@ -134,6 +137,11 @@ export class DeadLetterService {
     return this.registry.adapterFor(view);
   }
 
+  /** One source's view; NOT_FOUND when there is none with that id. */
+  source(sourceId: string): DeadLetterSourceView {
+    return this.repository.require(sourceId);
+  }
+
   // --- sources -----------------------------------------------------------
 
   listSources(environmentId: string): DeadLetterSourceView[] {
@@ -146,9 +154,7 @@ export class DeadLetterService {
     draft: DeadLetterSourceDraft,
     audit: AuditScope,
   ): DeadLetterSourceView {
-    const environment = this.environment(environmentId);
-    auditEnvironment(audit, environment);
-    if (draft.id) auditSource(audit, this.repository.require(draft.id));
+    if (draft.id) audit.targets([sourceTarget(this.repository.require(draft.id))]);
     if (draft.jsonSchema !== null && draft.jsonSchema.trim() !== '') {
       const parsed = parseSchemaText(draft.jsonSchema);
       if ('problem' in parsed) {
@@ -165,7 +171,7 @@ export class DeadLetterService {
         draft.jsonSchema !== null && draft.jsonSchema.trim() === '' ? null : draft.jsonSchema,
     });
     audit.after(saved);
-    if (!draft.id) auditSource(audit, saved);
+    if (!draft.id) audit.targets([sourceTarget(saved)]);
     // What the index holds was read with the old settings: start over.
     if (previous && JSON.stringify(previous.settings) !== JSON.stringify(saved.settings)) {
       this.index.clear(saved.id);
@@ -177,8 +183,6 @@ export class DeadLetterService {
 
   removeSource(sourceId: string, audit: AuditScope): void {
     const source = this.repository.require(sourceId);
-    auditEnvironment(audit, this.environment(source.environmentId));
-    auditSource(audit, source);
     audit.before(source);
     this.index.clear(sourceId);
     this.repository.remove(sourceId);
@@ -285,10 +289,6 @@ export class DeadLetterService {
     audit: AuditScope,
   ): Promise<DeadLetterDetail> {
     const view = this.repository.require(sourceId);
-    const environment = this.environment(view.environmentId);
-    auditEnvironment(audit, environment);
-    audit.targets([{ type: 'dead-letter', id: `${sourceId}/${key}`, name: `${view.name} ${key}` }]);
-    assertWritable(environment, 'editing a dead letter');
     const validation = validateEdit(text, view.jsonSchema);
     if (!validation.ok) {
       const message = validation.syntax
@@ -316,10 +316,6 @@ export class DeadLetterService {
 
   async revertEdit(sourceId: string, key: string, audit: AuditScope): Promise<DeadLetterDetail> {
     const view = this.repository.require(sourceId);
-    const environment = this.environment(view.environmentId);
-    auditEnvironment(audit, environment);
-    audit.targets([{ type: 'dead-letter', id: `${sourceId}/${key}`, name: `${view.name} ${key}` }]);
-    assertWritable(environment, 'reverting an edit');
     const snapshot = await callerFacing(() => this.adapter(view).get(key));
     if (!snapshot) throw new SluiceError('NOT_FOUND', `no dead letter ${key} in this source`);
     const edit = this.edits.get(sourceId, key);
@@ -340,17 +336,14 @@ export class DeadLetterService {
   async discard(
     request: DiscardRequest,
     audit: AuditScope,
+    guards: CallGuards,
   ): Promise<{ discarded: number; missing: number }> {
     const view = this.repository.require(request.sourceId);
-    const environment = this.environment(view.environmentId);
-    auditEnvironment(audit, environment);
-    auditSource(audit, view);
-    assertWritable(environment, 'discard');
     const source = this.adapter(view);
     if (request.selection.kind === 'filter') await source.refresh();
     const count = await callerFacing(() => source.countSelection(request.selection));
-    auditSource(audit, view, count);
-    assertBulkConfirmed(environment, view, count, request.confirmEnvironmentName);
+    audit.targets([sourceTarget(view, count)]);
+    guards.confirmCount(count, view.bulkConfirmThreshold);
     let discarded = 0;
     let missing = 0;
     const seen: string[] = [];

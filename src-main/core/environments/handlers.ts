@@ -1,5 +1,6 @@
 import { SluiceError, type ConnectionTestResult, type EnvironmentView } from '@shared/contract';
 import type { HandlersFor } from '../rpc/dispatcher';
+import type { SubjectResolvers } from '../rpc/guards';
 import type { ConnectorRegistry } from '../connectors/registry';
 import { resolveConnectionConfig } from './connectionConfig';
 import type { EnvironmentService } from './service';
@@ -19,6 +20,15 @@ async function findView(
     if (error instanceof SluiceError && error.code === 'NOT_FOUND') return null;
     throw error;
   }
+}
+
+/** Calls that act in an environment named by id (NOT_FOUND when there is none). */
+export function environmentSubjects(
+  environments: EnvironmentService,
+): Pick<SubjectResolvers, 'environment'> {
+  return {
+    environment: ({ environmentId }) => ({ environment: environments.require(environmentId) }),
+  };
 }
 
 export function environmentHandlers(

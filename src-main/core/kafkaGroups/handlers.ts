@@ -1,5 +1,25 @@
+import type { EnvironmentRecord } from '../environments/repository';
 import type { HandlersFor } from '../rpc/dispatcher';
+import type { SubjectResolvers } from '../rpc/guards';
 import type { KafkaGroupService } from './service';
+
+/** A consumer group is named with the topic a reset is limited to, when it is. */
+export function kafkaGroupSubjects(environments: {
+  require(id: string): EnvironmentRecord;
+}): Pick<SubjectResolvers, 'consumer-group'> {
+  return {
+    'consumer-group': ({ environmentId, groupId, topic }) => ({
+      environment: environments.require(environmentId),
+      targets: [
+        {
+          type: 'kafka-consumer-group',
+          id: groupId,
+          name: topic === null ? groupId : `${groupId} on ${topic}`,
+        },
+      ],
+    }),
+  };
+}
 
 export function kafkaGroupHandlers(
   service: KafkaGroupService,

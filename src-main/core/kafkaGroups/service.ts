@@ -13,7 +13,6 @@ import type { AuditScope } from '../audit/scope';
 import { classifyConnectionError } from '../connectors/classify';
 import { scrubSecrets } from '../connectors/failures';
 import type { KafkaConnectionConfig } from '../connectors/types';
-import { assertNameTyped, assertWritable, auditEnvironment } from '../deadletters/guardrails';
 import type { EnvironmentRecord } from '../environments/repository';
 import type { EnvironmentService } from '../environments/service';
 import { resolveMonitorConnections } from '../monitoring/connections';
@@ -297,27 +296,11 @@ export class KafkaGroupService {
     return null;
   }
 
-  async reset(
-    request: ResetRequest & { confirmName: string | null },
-    audit: AuditScope,
-  ): Promise<OffsetResetResult> {
-    const environment = this.environments.require(request.environmentId);
-    auditEnvironment(audit, environment);
-    audit.targets([
-      {
-        type: 'kafka-consumer-group',
-        id: request.groupId,
-        name: request.topic === null ? request.groupId : `${request.groupId} on ${request.topic}`,
-      },
-    ]);
-    assertWritable(environment, 'an offset reset');
-    if (environment.production) {
-      assertNameTyped(
-        environment,
-        request.confirmName,
-        `resetting offsets of "${request.groupId}"`,
-      );
-    }
+  /**
+   * Applies a reset. The dispatcher has refused it already where the
+   * contract says so (read-only; production without the typed name).
+   */
+  async reset(request: ResetRequest, audit: AuditScope): Promise<OffsetResetResult> {
     const { config } = await this.connection(request.environmentId);
     return this.withAdmin(
       config,

@@ -1,21 +1,26 @@
 import type { Alert } from '@shared/contract';
 import type { EnvironmentService } from '../environments/service';
 import type { HandlersFor } from '../rpc/dispatcher';
+import type { SubjectResolvers } from '../rpc/guards';
 import type { MonitoringService } from './service';
 
-type AuditedContext = Parameters<
-  HandlersFor<'monitoring.alerts.acknowledge'>['monitoring.alerts.acknowledge']
->[1];
-
-/** Names the environment and the alert in the audit record of an alert action. */
-function auditAlert(ctx: AuditedContext, environments: EnvironmentService, alert: Alert): void {
-  try {
-    const environment = environments.require(alert.environmentId);
-    ctx.audit.environment({ id: environment.id, name: environment.name });
-  } catch {
-    // The environment is gone; the record still names the alert.
-  }
-  ctx.audit.targets([{ type: 'alert', id: alert.id, name: alert.title }]);
+/** An alert acts in its environment, and is still named when that environment is gone. */
+export function monitoringSubjects(
+  monitoring: MonitoringService,
+  environments: EnvironmentService,
+): Pick<SubjectResolvers, 'alert'> {
+  return {
+    alert: ({ alertId }) => {
+      const alert: Alert = monitoring.getAlert(alertId);
+      let environment: ReturnType<EnvironmentService['require']> | null = null;
+      try {
+        environment = environments.require(alert.environmentId);
+      } catch {
+        // The environment is gone; the record still names the alert.
+      }
+      return { environment, targets: [{ type: 'alert', id: alert.id, name: alert.title }] };
+    },
+  };
 }
 
 export function monitoringHandlers(
@@ -36,7 +41,6 @@ export function monitoringHandlers(
     'monitoring.config.get': async ({ environmentId }) => monitoring.getConfig(environmentId),
     'monitoring.config.save': async ({ environmentId, config }, ctx) => {
       const environment = environments.require(environmentId);
-      ctx.audit.environment({ id: environment.id, name: environment.name });
       ctx.audit.targets([
         { type: 'monitoring-config', id: environment.id, name: environment.name },
       ]);
@@ -54,14 +58,12 @@ export function monitoringHandlers(
     'monitoring.alerts.list': async ({ environmentId, states, limit }) =>
       monitoring.listAlerts({ ...(environmentId ? { environmentId } : {}), states, limit }),
     'monitoring.alerts.acknowledge': async ({ id }, ctx) => {
-      auditAlert(ctx, environments, monitoring.getAlert(id));
       const alert = monitoring.acknowledgeAlert(id);
       ctx.audit.after({ state: alert.state, acknowledgedBy: alert.acknowledgedBy });
       return alert;
     },
     'monitoring.alerts.resolve': async ({ id }, ctx) => {
       const before = monitoring.getAlert(id);
-      auditAlert(ctx, environments, before);
       ctx.audit.before({ state: before.state });
       const alert = monitoring.resolveAlert(id);
       ctx.audit.after({ state: alert.state, resolvedBy: alert.resolvedBy });

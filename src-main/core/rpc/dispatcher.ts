@@ -7,16 +7,27 @@ import {
   type HandlerMap,
   type WireResult,
 } from '@shared/contract';
+import { environmentRules } from '@shared/contract/define';
 import type { Logger } from '@shared/log/logger';
 import { IGNORED_AUDIT_SCOPE, type AuditRecorder, type AuditScope } from '../audit/scope';
+import {
+  enterGuardedCall,
+  unguardedCall,
+  type CallGuards,
+  type GuardedCall,
+  type SubjectResolvers,
+} from './guards';
 
 /** Who is calling: the transport the call came in on. */
 export interface CallContext {
   readonly transport: 'ipc' | 'http' | 'internal';
 }
 
-/** What a handler receives: the call context and the audit scope of its call. */
-export type HandlerContext = CallContext & { readonly audit: AuditScope };
+/** What a handler receives: the call context, the audit scope and the guards of its call. */
+export type HandlerContext = CallContext & {
+  readonly audit: AuditScope;
+  readonly guards: CallGuards;
+};
 
 export type Dispatch = (
   channel: string,
@@ -39,18 +50,30 @@ function describeIssues(error: z.ZodError): string {
  * driver errors can carry connection strings).
  *
  * Every call of a mutating channel writes exactly one audit record when it
- * ends, whatever the outcome (ok, denied, failed, including invalid input);
- * its handler fills in the details through ctx.audit.
+ * ends, whatever the outcome (ok, denied, failed, including invalid input).
+ * One rule fills it: the dispatcher names the environment and the subject
+ * the channel's rules locate in its input, before anything can refuse;
+ * handlers add their domain's details (more targets, before and after, job
+ * ids) through ctx.audit.
+ *
+ * The guards a mutation declares are applied here too, once the subject is
+ * resolved and before its handler runs: read-only refusal, and production
+ * confirmation by typed name. A confirmation that depends on how many
+ * entries the call acts on is decided through ctx.guards when the handler
+ * has counted them, and a handler that returns without reporting its count
+ * fails. `subjects` is how the core finds environments; a dispatcher built
+ * without it resolves nothing and guards nothing (tests of the audit path).
  */
 export function createDispatcher(
   handlers: HandlerMap<HandlerContext>,
   logger: Logger,
   audit: AuditRecorder,
+  subjects?: SubjectResolvers,
 ): Dispatch {
   const run = async (
     channel: ChannelName,
     rawInput: unknown,
-    ctx: HandlerContext,
+    ctx: CallContext & { readonly audit: AuditScope },
     onParsed: (input: unknown) => void,
   ): Promise<WireResult> => {
     const spec = channels[channel];
@@ -72,11 +95,16 @@ export function createDispatcher(
     }
     onParsed(parsed.data);
     try {
+      const rules = environmentRules(spec);
+      const call: GuardedCall = rules
+        ? enterGuardedCall(channel, rules, parsed.data, subjects ?? null, ctx.audit)
+        : unguardedCall(channel);
       const handler = handlers[channel] as (
         input: unknown,
         ctx: HandlerContext,
       ) => Promise<unknown>;
-      const value = await handler(parsed.data, ctx);
+      const value = await handler(parsed.data, { ...ctx, guards: call.guards });
+      call.settle();
       const checked = spec.output.safeParse(value);
       if (!checked.success) {
         logger.error('handler returned output that breaks the contract', {

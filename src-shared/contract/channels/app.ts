@@ -43,6 +43,7 @@ export const appChannels = {
     'Change operator settings',
     settingsSchema.partial().strict(),
     settingsSchema,
+    { environment: null, because: "the operator's own settings in Sluice, for every environment" },
   ),
   'secrets.status': query('How secrets are stored on this host', empty, secretStorageStatusSchema),
 } as const;

@@ -172,5 +172,11 @@ export const auditChannels = {
     'Write the records matching a filter as CSV, JSON Lines or a PDF report into the exports folder',
     z.object({ format: auditExportFormatSchema, filter: auditFilterSchema.default({}) }).strict(),
     auditExportResultSchema,
+    {
+      environment: null,
+      because:
+        "it writes Sluice's own audit log to a file; a filter on an environment selects " +
+        'records, it acts on nothing there',
+    },
   ),
 } as const;

@@ -266,11 +266,14 @@ export const deadLetterChannels = {
     'Create or update a dead-letter source of an environment',
     z.object({ environmentId: uuid, source: deadLetterSourceInputSchema }).strict(),
     deadLetterSourceViewSchema,
+    // Configuration kept in Sluice: allowed in read-only environments too.
+    { environment: (i) => ({ kind: 'environment', environmentId: i.environmentId }) },
   ),
   'deadletters.sources.remove': mutation(
     'Forget a dead-letter source (its entries stay where they are)',
     sourceRef,
     z.object({ removed: z.literal(true) }),
+    { environment: (i) => ({ kind: 'dead-letter-source', sourceId: i.sourceId }) },
   ),
   'deadletters.browse': query(
     'A page of dead letters matching a filter',
@@ -320,18 +323,30 @@ export const deadLetterChannels = {
       })
       .strict(),
     deadLetterDetailSchema,
+    {
+      environment: (i) => ({ kind: 'dead-letter', sourceId: i.sourceId, key: i.key }),
+      refuseReadOnly: 'editing a dead letter',
+    },
   ),
   'deadletters.revertEdit': mutation(
     'Drop the saved edit of an entry',
     z.object({ sourceId: uuid, key: z.string().min(1).max(200) }).strict(),
     deadLetterDetailSchema,
+    {
+      environment: (i) => ({ kind: 'dead-letter', sourceId: i.sourceId, key: i.key }),
+      refuseReadOnly: 'reverting an edit',
+    },
   ),
   'deadletters.dryRun': query(
     'What a replay would do: count, targets and a sample; nothing is sent',
     replayRequestSchema,
     dryRunSchema,
   ),
-  'deadletters.replay': mutation('Start a replay job', replayRequestSchema, replayJobSchema),
+  'deadletters.replay': mutation('Start a replay job', replayRequestSchema, replayJobSchema, {
+    environment: (i) => ({ kind: 'dead-letter-source', sourceId: i.sourceId }),
+    refuseReadOnly: 'replay',
+    confirmProduction: { when: 'above-threshold', typedName: (i) => i.confirmEnvironmentName },
+  }),
   'deadletters.jobs.list': query(
     'Replay jobs of an environment, newest first',
     z.object({ environmentId: uuid, limit: z.number().int().min(1).max(500).default(50) }).strict(),
@@ -346,16 +361,28 @@ export const deadLetterChannels = {
     'Pause a running replay job after its current batch',
     z.object({ jobId: uuid }).strict(),
     replayJobSchema,
+    {
+      environment: (i) => ({ kind: 'replay-job', jobId: i.jobId }),
+      refuseReadOnly: 'pausing a replay',
+    },
   ),
   'deadletters.jobs.resume': mutation(
     'Resume a paused replay job',
     z.object({ jobId: uuid }).strict(),
     replayJobSchema,
+    {
+      environment: (i) => ({ kind: 'replay-job', jobId: i.jobId }),
+      refuseReadOnly: 'resuming a replay',
+    },
   ),
   'deadletters.jobs.cancel': mutation(
     'Cancel a replay job; what already moved stays moved',
     z.object({ jobId: uuid }).strict(),
     replayJobSchema,
+    {
+      environment: (i) => ({ kind: 'replay-job', jobId: i.jobId }),
+      refuseReadOnly: 'cancelling a replay',
+    },
   ),
   'deadletters.discard': mutation(
     'Discard dead letters with a reason (Kafka: marked resolved in Sluice)',
@@ -365,6 +392,11 @@ export const deadLetterChannels = {
       /** Already gone from the dead-letter store. */
       missing: z.number().int().nonnegative(),
     }),
+    {
+      environment: (i) => ({ kind: 'dead-letter-source', sourceId: i.sourceId }),
+      refuseReadOnly: 'discard',
+      confirmProduction: { when: 'above-threshold', typedName: (i) => i.confirmEnvironmentName },
+    },
   ),
 } as const;
 

@@ -159,11 +159,25 @@ export const environmentChannels = {
       })
       .strict(),
     environmentViewSchema,
+    {
+      environment: null,
+      because:
+        "it changes the environment's own definition, its read-only and production flags " +
+        'included, so those cannot guard it; the environment is its target, named by the ' +
+        'handler from its views before and after (it may not exist before or after the call)',
+    },
   ),
   'environments.remove': mutation(
     'Remove an environment and its stored secrets',
     z.object({ id: idSchema }).strict(),
     z.object({ removed: z.literal(true) }),
+    {
+      environment: null,
+      because:
+        "it changes the environment's own definition, its read-only and production flags " +
+        'included, so those cannot guard it; the environment is its target, named by the ' +
+        'handler from its views before and after (it may not exist before or after the call)',
+    },
   ),
   'environments.testConnection': query(
     'Connect to one service of a saved or unsaved environment and report version and round trip, or the cause of failure',

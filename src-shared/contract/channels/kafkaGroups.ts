@@ -196,6 +196,21 @@ export const kafkaGroupChannels = {
         path: ['partitions'],
       }),
     offsetResetResultSchema,
+    {
+      environment: (i) => ({
+        kind: 'consumer-group',
+        environmentId: i.environmentId,
+        groupId: i.groupId,
+        topic: i.topic,
+      }),
+      refuseReadOnly: 'an offset reset',
+      // Every reset in production, whatever it touches: a group's position is all or nothing.
+      confirmProduction: {
+        when: 'always',
+        typedName: (i) => i.confirmName,
+        action: (i) => `resetting offsets of "${i.groupId}"`,
+      },
+    },
   ),
   'kafka.catalog': query(
     "The cluster's topics (partitions, records, internal) and consumer groups, for pickers",

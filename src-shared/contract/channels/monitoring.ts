@@ -39,6 +39,8 @@ export const monitoringChannels = {
       .object({ environmentId: environmentIdSchema, config: monitoringConfigSchema.nullable() })
       .strict(),
     storedMonitoringConfigSchema.nullable(),
+    // Monitors only read: configuring them is allowed in read-only environments.
+    { environment: (i) => ({ kind: 'environment', environmentId: i.environmentId }) },
   ),
   'monitoring.overview': query(
     'One row per environment: depth and trend, worst group status, sync gap, dead letters, alerts, source health',
@@ -83,10 +85,14 @@ export const monitoringChannels = {
     'Acknowledge an open alert: someone is on it',
     z.object({ id: z.string().min(1).max(64) }).strict(),
     alertSchema,
+    // Alerts live in Sluice: acting on one changes nothing on the servers.
+    { environment: (i) => ({ kind: 'alert', alertId: i.id }) },
   ),
   'monitoring.alerts.resolve': mutation(
     'Resolve an alert; it fires again only after its condition clears and returns',
     z.object({ id: z.string().min(1).max(64) }).strict(),
     alertSchema,
+    // Alerts live in Sluice: acting on one changes nothing on the servers.
+    { environment: (i) => ({ kind: 'alert', alertId: i.id }) },
   ),
 } as const;

@@ -97,11 +97,13 @@ export const runbookChannels = {
     'Create a runbook or save a new version of one; every version is kept',
     z.object({ runbook: runbookInputSchema }).strict(),
     runbookSchema,
+    { environment: null, because: 'runbooks are kept in Sluice and belong to no environment' },
   ),
   'runbooks.remove': mutation(
     'Remove a runbook and its history',
     z.object({ id: idSchema }).strict(),
     z.object({ removed: z.literal(true) }),
+    { environment: null, because: 'runbooks are kept in Sluice and belong to no environment' },
   ),
   'runbooks.match': query(
     'Runbooks that apply to a dead letter or an alert, best match first',
@@ -112,10 +114,18 @@ export const runbookChannels = {
     'Write every runbook as a markdown file with front matter into a folder',
     z.object({ directory: z.string().min(1).max(4096).optional() }).strict(),
     z.object({ directory: z.string(), files: z.number().int().nonnegative() }),
+    {
+      environment: null,
+      because: 'it writes runbooks, which belong to no environment, to a folder',
+    },
   ),
   'runbooks.import': mutation(
     'Read a folder of markdown files with front matter; a runbook with the same title gets a new version',
     z.object({ directory: z.string().min(1).max(4096) }).strict(),
     z.object({ created: z.number().int(), updated: z.number().int(), unchanged: z.number().int() }),
+    {
+      environment: null,
+      because: 'it reads runbooks, which belong to no environment, from a folder',
+    },
   ),
 } as const;

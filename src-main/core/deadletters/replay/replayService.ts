@@ -10,13 +10,8 @@ import type { AuditScope } from '../../audit/scope';
 import { callerFacing } from '../callerErrors';
 import type { EnvironmentAccess } from '../clients/connections';
 import type { EditStore } from '../edit/editStore';
-import {
-  assertBulkConfirmed,
-  assertWritable,
-  auditEnvironment,
-  auditSource,
-  confirmationRequired,
-} from '../guardrails';
+import { bulkConfirmationRequired, type CallGuards } from '../../rpc/guards';
+import { sourceTarget } from '../auditTargets';
 import type { DeadLetterSource } from '../source';
 import type { SourceRepository } from '../sources/repository';
 import type { ReplayEngine } from './engine';
@@ -33,7 +28,10 @@ export interface ReplayServiceDeps {
   operatorName(): string;
 }
 
-/** Dry runs, replay jobs and their control, behind the guardrails. */
+/**
+ * Dry runs, replay jobs and their control. The dispatcher refuses them in
+ * read-only environments; a replay reports its count for the production guard.
+ */
 export class ReplayService {
   constructor(private readonly deps: ReplayServiceDeps) {}
 
@@ -67,29 +65,25 @@ export class ReplayService {
       ...result,
       warnings,
       confirmation: {
-        required: confirmationRequired(environment, view, result.count),
+        required: bulkConfirmationRequired(environment, result.count, view.bulkConfirmThreshold),
         environmentName: environment.name,
         threshold: view.bulkConfirmThreshold,
       },
     };
   }
 
-  async replay(request: ReplayRequest, audit: AuditScope): Promise<ReplayJob> {
+  async replay(request: ReplayRequest, audit: AuditScope, guards: CallGuards): Promise<ReplayJob> {
     const view = this.deps.repository.require(request.sourceId);
-    const environment = this.deps.environments.require(view.environmentId);
-    auditEnvironment(audit, environment);
-    auditSource(audit, view);
-    assertWritable(environment, 'replay');
     const input = await this.planInput(view, request);
     const count = await callerFacing(() => input.source.countSelection(request.selection));
-    auditSource(audit, view, count);
-    assertBulkConfirmed(environment, view, count, request.confirmEnvironmentName);
+    audit.targets([sourceTarget(view, count)]);
+    guards.confirmCount(count, view.bulkConfirmThreshold);
     if (count === 0) throw new SluiceError('INVALID_INPUT', 'the selection holds no dead letters');
     const jobId = randomUUID();
     audit.jobId(jobId);
     const job = {
       id: jobId,
-      environmentId: environment.id,
+      environmentId: view.environmentId,
       sourceId: view.id,
       sourceName: view.name,
       ratePerSecond: request.ratePerSecond,
@@ -117,27 +111,15 @@ export class ReplayService {
     return this.deps.engine.view(jobId);
   }
 
-  private jobEnvironment(jobId: string, audit: AuditScope, action: string): void {
-    const job = this.deps.engine.view(jobId);
-    const environment = this.deps.environments.require(job.environmentId);
-    auditEnvironment(audit, environment);
-    audit.jobId(jobId);
-    audit.targets([{ type: 'replay-job', id: jobId, name: job.sourceName }]);
-    assertWritable(environment, action);
-  }
-
-  pauseJob(jobId: string, audit: AuditScope): ReplayJob {
-    this.jobEnvironment(jobId, audit, 'pausing a replay');
+  pauseJob(jobId: string): ReplayJob {
     return this.deps.engine.pause(jobId);
   }
 
-  resumeJob(jobId: string, audit: AuditScope): ReplayJob {
-    this.jobEnvironment(jobId, audit, 'resuming a replay');
+  resumeJob(jobId: string): ReplayJob {
     return this.deps.engine.resume(jobId);
   }
 
-  cancelJob(jobId: string, audit: AuditScope): ReplayJob {
-    this.jobEnvironment(jobId, audit, 'cancelling a replay');
+  cancelJob(jobId: string): ReplayJob {
     return this.deps.engine.cancel(jobId);
   }
 }
