@@ -106,7 +106,10 @@ export interface DeadLetterSource {
   countSelection(selection: Selection): Promise<number>;
   /** The selected entries in replay order (oldest first), in chunks. */
   select(selection: Selection, chunkSize: number): AsyncIterable<EntrySnapshot[]>;
-  /** Null when this source can deliver to the target, else why not. */
+  /**
+   * Null when this source can deliver to the target (its kind is one of
+   * capabilities.replayTargets, the ones the replay dialog offers), else why not.
+   */
   targetProblem(target: ConcreteReplayTarget): string | null;
   /** How a move to this target works, in words for the operator. */
   deliveryDescription(target: ConcreteReplayTarget): string;

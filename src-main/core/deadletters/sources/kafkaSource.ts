@@ -164,7 +164,7 @@ export class KafkaTopicSource extends IndexedSource {
   }
 
   targetProblem(target: ConcreteReplayTarget): string | null {
-    return target.kind === 'kafka-topic'
+    return this.capabilities.replayTargets.includes(target.kind)
       ? null
       : 'records of a Kafka topic replay to a Kafka topic of the same cluster';
   }

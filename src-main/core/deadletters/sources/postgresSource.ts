@@ -302,7 +302,7 @@ export class PostgresTableSource implements DeadLetterSource {
   }
 
   targetProblem(target: ConcreteReplayTarget): string | null {
-    if (target.kind === 'postgres-table' || target.kind === 'redis-list') return null;
+    if (this.capabilities.replayTargets.includes(target.kind)) return null;
     return 'rows of a PostgreSQL table replay to a table of the same database or to a Redis list';
   }
 

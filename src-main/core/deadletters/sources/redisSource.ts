@@ -221,7 +221,7 @@ export class RedisListSource extends IndexedSource {
   }
 
   targetProblem(target: ConcreteReplayTarget): string | null {
-    return target.kind === 'redis-list'
+    return this.capabilities.replayTargets.includes(target.kind)
       ? null
       : 'entries of a Redis list replay to a Redis list of the same server';
   }
