@@ -1,7 +1,6 @@
 import {
   SluiceError,
   type ConcreteReplayTarget,
-  type DeadLetterSourceView,
   type DryRun,
   type ReplayRequest,
 } from '@shared/contract';
@@ -19,7 +18,6 @@ const SAMPLE_BYTES = 64 * 1024;
 
 export interface PlanInput {
   source: DeadLetterSource;
-  sourceView: DeadLetterSourceView;
   request: ReplayRequest;
   /** Saved edits of the source: entry key to corrected payload. */
   edits: ReadonlyMap<string, Buffer>;

@@ -50,7 +50,7 @@ export class ReplayService {
     }
     // Unreachable now: the job starts anyway and pauses until the servers answer.
     await source.prepareDelivery?.().catch(() => undefined);
-    return { source, sourceView: view, request, edits: this.deps.edits.all(view.id) };
+    return { source, request, edits: this.deps.edits.all(view.id) };
   }
 
   async dryRun(request: ReplayRequest): Promise<DryRun> {
