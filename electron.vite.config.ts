@@ -33,7 +33,15 @@ export default defineConfig({
     resolve: resolveShared,
     build: {
       outDir: 'out/main',
-      rollupOptions: { input: { index: resolve(__dirname, 'src-main/index.ts') } },
+      rollupOptions: {
+        input: {
+          index: resolve(__dirname, 'src-main/index.ts'),
+          // Worker threads' modules, each its own file beside index.js, where
+          // workerModule() in src-main/core/audit/sqliteWorker.ts finds them.
+          'verify.worker': resolve(__dirname, 'src-main/core/audit/verify.worker.ts'),
+          'export.worker': resolve(__dirname, 'src-main/core/audit/export/export.worker.ts'),
+        },
+      },
     },
   },
   preload: {

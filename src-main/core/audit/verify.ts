@@ -1,15 +1,10 @@
 import { availableParallelism } from 'node:os';
 import { AUDIT_GENESIS_HASH, type AuditHead, type AuditVerifyResult } from '@shared/contract';
 import { VERIFY_RANGE_SQL } from './chainSql';
-import { startSqliteWorker, type WorkerDatabase } from './sqliteWorker';
-import { VERIFY_WORKER_SOURCE } from './verifyWorker';
+import { startSqliteWorker, workerModule, type WorkerDatabase } from './sqliteWorker';
+import type { VerifyWorkerAnswer as RangeResult, VerifyWorkerData } from './verify.worker';
 
-interface RangeResult {
-  count: number;
-  firstPrev: string | null;
-  lastHash: string | null;
-  broken: { seq: number; reason: 'missing' | 'altered' | 'unlinked' } | null;
-}
+const VERIFY_WORKER = workerModule(import.meta.url, 'verify.worker');
 
 export interface VerifyOptions extends WorkerDatabase {
   /** Records per worker below which adding a worker does not pay for its start-up. */
@@ -19,11 +14,8 @@ export interface VerifyOptions extends WorkerDatabase {
 
 function verifyRange(options: VerifyOptions, lo: number, hi: number): Promise<RangeResult> {
   return new Promise((resolve, reject) => {
-    const worker = startSqliteWorker(VERIFY_WORKER_SOURCE, options, {
-      sql: VERIFY_RANGE_SQL,
-      lo,
-      hi,
-    });
+    const data: VerifyWorkerData = { sql: VERIFY_RANGE_SQL, lo, hi };
+    const worker = startSqliteWorker(VERIFY_WORKER, options, { ...data });
     let settled = false;
     worker.once('message', (message: RangeResult) => {
       settled = true;

@@ -11,7 +11,7 @@ export const CSV_HEADER = [...AUDIT_COLUMNS, 'chain_head_hash'];
 
 /**
  * Writes the records matching `filter` (up to the head) as CSV, oldest first,
- * and ends `out`. Formatting rules: see exportWorker.ts. Worker threads format
+ * and ends `out`. Formatting rules: see export.worker.ts. Worker threads format
  * segments of the log while this function writes them in order, waiting for
  * `out` to drain.
  */

@@ -1,6 +1,6 @@
 import { AUDIT_COLUMNS, HASHED_FIELDS } from '../record';
 
-/** A run of text columns joined by SQLite into one string (see exportWorker.ts). */
+/** A run of text columns joined by SQLite into one string (see export.worker.ts). */
 export interface CsvTextRun {
   cells: number;
   /** The run starts with seq: an integer, which is never guarded as a formula. */
@@ -16,7 +16,7 @@ const FORMULA_START = '(61, 43, 45, 64, 9, 13)';
 
 /**
  * One CSV cell of a column, written by SQLite with exactly the rules of
- * csvCell in exportWorker.ts. Used for the JSON columns, which nearly always
+ * csvCell in export.worker.ts. Used for the JSON columns, which nearly always
  * need quoting (their text is full of quotes and commas). unicode() reads only
  * the first character and concat() allocates once, which keeps this cheaper
  * than handing the column to JavaScript.

@@ -10,7 +10,7 @@ import type { ExportOptions, ExportSummary } from './types';
  * Writes a JSON Lines export and ends `out`. The first line describes the
  * export: {"sluice_audit_export":{chain_head, filter, generated_at, records,
  * verification, version}}. Every other line is one record with all its
- * columns, oldest first (see exportWorker.ts). Dropping "hash" and
+ * columns, oldest first (see export.worker.ts). Dropping "hash" and
  * "prev_hash" from a line leaves the record's canonical JSON, so anyone can
  * re-check the chain from an unfiltered export.
  */

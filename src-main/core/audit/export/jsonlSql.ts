@@ -15,7 +15,7 @@ const JSONL_FIELDS = [
 
 /**
  * The JSON Lines export's SELECT: one finished line per row, built by SQLite
- * the way jsonlLine in exportWorker.ts defines it. json_quote() escapes text
+ * the way jsonlLine in export.worker.ts defines it. json_quote() escapes text
  * exactly as JSON.stringify does (the canonical record JSON relies on the
  * same, see chainSql.ts), JSON columns are spliced in as stored, NULL is null.
  * One string per row instead of eighteen values is what makes the export fast.

@@ -3,9 +3,13 @@ import type { Writable } from 'node:stream';
 import type { Worker } from 'node:worker_threads';
 import type { AuditFilter, AuditHead } from '@shared/contract';
 import { filterSql } from '../filterSql';
-import { startSqliteWorker, type WorkerDatabase } from '../sqliteWorker';
+import { startSqliteWorker, workerModule, type WorkerDatabase } from '../sqliteWorker';
 import { csvQuery } from './csvSql';
-import { EXPORT_WORKER_SOURCE } from './exportWorker';
+import type {
+  ExportTask,
+  ExportWorkerAnswer as WorkerAnswer,
+  ExportWorkerData,
+} from './export.worker';
 import { jsonlQuery } from './jsonlSql';
 import { endStream, writeChunk } from './stream';
 
@@ -22,13 +26,7 @@ export interface Formatted {
   count: number;
 }
 
-/** What the export worker posts: filled buffers (moved, not copied) and how much of each is used. */
-interface WorkerAnswer {
-  id: number;
-  chunks: ArrayBuffer[];
-  lengths: number[];
-  count: number;
-}
+const EXPORT_WORKER = workerModule(import.meta.url, 'export.worker');
 
 interface Deferred {
   promise: Promise<Formatted>;
@@ -71,7 +69,7 @@ export async function* formattedSegments(
 
   const { where, params } = filterSql(filter);
   const csv = format === 'csv' ? csvQuery(where) : null;
-  const data = {
+  const data: ExportWorkerData = {
     sql: csv?.sql ?? jsonlQuery(where),
     params,
     format,
@@ -103,14 +101,15 @@ export async function* formattedSegments(
     ) {
       const worker = idle.pop()!;
       const segment = segments[nextToAssign]!;
-      worker.postMessage({ id: nextToAssign, lo: segment.lo, hi: segment.hi });
+      const task: ExportTask = { id: nextToAssign, lo: segment.lo, hi: segment.hi };
+      worker.postMessage(task);
       nextToAssign += 1;
     }
   };
 
   try {
     for (let i = 0; i < count; i += 1) {
-      const worker = startSqliteWorker(EXPORT_WORKER_SOURCE, database, data);
+      const worker = startSqliteWorker(EXPORT_WORKER, database, { ...data });
       workers.push(worker);
       idle.push(worker);
       worker.on('message', (message: WorkerAnswer) => {
