@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { mutation, query } from '../define';
+import { bulkOnSource, onEntry, onJob } from './deadletterRules';
 import {
   deadLetterSourceInputSchema,
   deadLetterSourceStatsSchema,
@@ -323,30 +324,25 @@ export const deadLetterChannels = {
       })
       .strict(),
     deadLetterDetailSchema,
-    {
-      environment: (i) => ({ kind: 'dead-letter', sourceId: i.sourceId, key: i.key }),
-      refuseReadOnly: 'editing a dead letter',
-    },
+    onEntry('editing a dead letter'),
   ),
   'deadletters.revertEdit': mutation(
     'Drop the saved edit of an entry',
     z.object({ sourceId: uuid, key: z.string().min(1).max(200) }).strict(),
     deadLetterDetailSchema,
-    {
-      environment: (i) => ({ kind: 'dead-letter', sourceId: i.sourceId, key: i.key }),
-      refuseReadOnly: 'reverting an edit',
-    },
+    onEntry('reverting an edit'),
   ),
   'deadletters.dryRun': query(
     'What a replay would do: count, targets and a sample; nothing is sent',
     replayRequestSchema,
     dryRunSchema,
   ),
-  'deadletters.replay': mutation('Start a replay job', replayRequestSchema, replayJobSchema, {
-    environment: (i) => ({ kind: 'dead-letter-source', sourceId: i.sourceId }),
-    refuseReadOnly: 'replay',
-    confirmProduction: { when: 'above-threshold', typedName: (i) => i.confirmEnvironmentName },
-  }),
+  'deadletters.replay': mutation(
+    'Start a replay job',
+    replayRequestSchema,
+    replayJobSchema,
+    bulkOnSource('replay'),
+  ),
   'deadletters.jobs.list': query(
     'Replay jobs of an environment, newest first',
     z.object({ environmentId: uuid, limit: z.number().int().min(1).max(500).default(50) }).strict(),
@@ -361,28 +357,19 @@ export const deadLetterChannels = {
     'Pause a running replay job after its current batch',
     z.object({ jobId: uuid }).strict(),
     replayJobSchema,
-    {
-      environment: (i) => ({ kind: 'replay-job', jobId: i.jobId }),
-      refuseReadOnly: 'pausing a replay',
-    },
+    onJob('pausing a replay'),
   ),
   'deadletters.jobs.resume': mutation(
     'Resume a paused replay job',
     z.object({ jobId: uuid }).strict(),
     replayJobSchema,
-    {
-      environment: (i) => ({ kind: 'replay-job', jobId: i.jobId }),
-      refuseReadOnly: 'resuming a replay',
-    },
+    onJob('resuming a replay'),
   ),
   'deadletters.jobs.cancel': mutation(
     'Cancel a replay job; what already moved stays moved',
     z.object({ jobId: uuid }).strict(),
     replayJobSchema,
-    {
-      environment: (i) => ({ kind: 'replay-job', jobId: i.jobId }),
-      refuseReadOnly: 'cancelling a replay',
-    },
+    onJob('cancelling a replay'),
   ),
   'deadletters.discard': mutation(
     'Discard dead letters with a reason (Kafka: marked resolved in Sluice)',
@@ -392,11 +379,7 @@ export const deadLetterChannels = {
       /** Already gone from the dead-letter store. */
       missing: z.number().int().nonnegative(),
     }),
-    {
-      environment: (i) => ({ kind: 'dead-letter-source', sourceId: i.sourceId }),
-      refuseReadOnly: 'discard',
-      confirmProduction: { when: 'above-threshold', typedName: (i) => i.confirmEnvironmentName },
-    },
+    bulkOnSource('discard'),
   ),
 } as const;
 
