@@ -6,6 +6,7 @@
  * everything it started.
  */
 import { join } from 'node:path';
+import { numberValue, readCommandLine } from '@shared/cli/commandLine';
 import { stderrLogger } from '@shared/log/logger';
 import type { Logger } from '@shared/log/logger';
 import { errorMessage } from './common/errors';
@@ -28,26 +29,25 @@ interface CliOptions {
 }
 
 function parseArgs(argv: string[]): CliOptions {
-  const options: CliOptions = { rate: 0, failures: true, writerPort: 0, controlPort: 0 };
-  const number = (flag: string, value: string | undefined, max: number): number => {
-    const parsed = Number(value);
-    if (value === undefined || !Number.isFinite(parsed) || parsed < 0 || parsed > max) {
-      throw new Error(`${flag} needs a number from 0 to ${max}`);
-    }
-    return parsed;
-  };
-  for (let i = 0; i < argv.length; i += 1) {
-    const arg = argv[i]!;
-    if (arg === '--rate') options.rate = number(arg, argv[++i], 100_000);
-    else if (arg === '--no-failures') options.failures = false;
-    else if (arg === '--writer-port') options.writerPort = number(arg, argv[++i], 65535);
-    else if (arg === '--control-port') options.controlPort = number(arg, argv[++i], 65535);
-    else if (arg === '--help' || arg === '-h') {
-      console.log(USAGE);
-      process.exit(0);
-    } else throw new Error(`unknown argument ${arg}`);
+  const { values } = readCommandLine(argv, {
+    rate: { type: 'string' },
+    'no-failures': { type: 'boolean' },
+    'writer-port': { type: 'string' },
+    'control-port': { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
   }
-  return options;
+  const number = (flag: string, value: string | undefined, max: number): number =>
+    numberValue(value, 0, { min: 0, max }, `${flag} needs a number from 0 to ${max}`);
+  return {
+    rate: number('--rate', values.rate, 100_000),
+    failures: !values['no-failures'],
+    writerPort: number('--writer-port', values['writer-port'], 65535),
+    controlPort: number('--control-port', values['control-port'], 65535),
+  };
 }
 
 /**

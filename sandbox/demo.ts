@@ -13,6 +13,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { numberValue, readCommandLine } from '@shared/cli/commandLine';
 import { stderrLogger } from '@shared/log/logger';
 import { errorMessage } from './common/errors';
 import { describeSandbox, maskedEnvironment, writeEnvironmentFile } from './describe';
@@ -28,19 +29,17 @@ interface DemoOptions {
   rate: number;
 }
 
+const USAGE = 'usage: npm run demo -- [--browser] [--rate N]';
+
 function parseArgs(argv: string[]): DemoOptions {
-  const options: DemoOptions = { browser: false, rate: 100 };
-  for (let i = 0; i < argv.length; i += 1) {
-    const arg = argv[i]!;
-    if (arg === '--browser') options.browser = true;
-    else if (arg === '--rate') {
-      const rate = Number(argv[++i]);
-      if (!Number.isFinite(rate) || rate < 0) throw new Error('--rate needs a number >= 0');
-      options.rate = rate;
-    } else
-      throw new Error(`unknown argument ${arg}; usage: npm run demo -- [--browser] [--rate N]`);
-  }
-  return options;
+  const { values } = readCommandLine(argv, {
+    browser: { type: 'boolean' },
+    rate: { type: 'string' },
+  });
+  return {
+    browser: values.browser ?? false,
+    rate: numberValue(values.rate, 100, { min: 0 }, '--rate needs a number >= 0'),
+  };
 }
 
 function onPath(command: string): boolean {
@@ -96,7 +95,7 @@ async function main(): Promise<void> {
   try {
     options = parseArgs(process.argv.slice(2));
   } catch (error) {
-    console.error(errorMessage(error));
+    console.error(`${errorMessage(error)}; ${USAGE}`);
     process.exit(2);
   }
   process.on('SIGINT', () => void stopAll(0));

@@ -1,4 +1,5 @@
 import { join, resolve } from 'node:path';
+import { readCommandLine } from '@shared/cli/commandLine';
 
 export interface ServeOptions {
   readonly port: number;
@@ -60,13 +61,6 @@ export function defaultDataDir(
   return join(configHome || join(homeDir, '.config'), 'Sluice');
 }
 
-const VALUE_FLAGS = ['--port', '--host', '--data-dir', '--static-dir'] as const;
-type ValueFlag = (typeof VALUE_FLAGS)[number];
-
-function isValueFlag(name: string): name is ValueFlag {
-  return (VALUE_FLAGS as readonly string[]).includes(name);
-}
-
 function parsePort(text: string): number {
   if (!/^\d+$/.test(text))
     throw new UsageError(`--port must be a number from 0 to 65535, got "${text}"`);
@@ -75,40 +69,44 @@ function parsePort(text: string): number {
   return port;
 }
 
-/** Parses `--flag value` and `--flag=value`; unknown flags and stray words are usage errors. */
+const VALUE_FLAGS = ['port', 'host', 'data-dir', 'static-dir'] as const;
+
+/**
+ * Parses `--flag value` and `--flag=value` with node:util parseArgs; unknown
+ * flags, stray words, empty values and repeated flags are usage errors.
+ */
 export function parseServeArgs(
   argv: readonly string[],
   environment: ServeEnvironment,
 ): ServeOptions {
-  const values = new Map<ValueFlag, string>();
-  let help = false;
-  for (let i = 0; i < argv.length; i += 1) {
-    const arg = argv[i] ?? '';
-    if (arg === '--help' || arg === '-h') {
-      help = true;
-      continue;
-    }
-    const equals = arg.indexOf('=');
-    const name = equals === -1 ? arg : arg.slice(0, equals);
-    if (!isValueFlag(name)) throw new UsageError(`unknown argument "${arg}"`);
-    let value: string | undefined;
-    if (equals !== -1) {
-      value = arg.slice(equals + 1);
-    } else {
-      value = argv[i + 1];
-      i += 1;
-    }
-    if (value === undefined || value === '') throw new UsageError(`${name} needs a value`);
-    if (values.has(name)) throw new UsageError(`${name} given more than once`);
-    values.set(name, value);
+  let parsed;
+  try {
+    parsed = readCommandLine(argv, {
+      port: { type: 'string', multiple: true },
+      host: { type: 'string', multiple: true },
+      'data-dir': { type: 'string', multiple: true },
+      'static-dir': { type: 'string', multiple: true },
+      help: { type: 'boolean', short: 'h' },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
   }
+  const values = new Map<(typeof VALUE_FLAGS)[number], string>();
+  for (const flag of VALUE_FLAGS) {
+    const given = parsed.values[flag];
+    if (given === undefined) continue;
+    if (given.length > 1) throw new UsageError(`--${flag} given more than once`);
+    if (given[0] === '') throw new UsageError(`--${flag} needs a value`);
+    values.set(flag, given[0]!);
+  }
+  const help = parsed.values.help ?? false;
 
-  const portText = values.get('--port');
-  const dataDirText = values.get('--data-dir') ?? environment.env.SLUICE_USER_DATA_DIR?.trim();
-  const staticDirText = values.get('--static-dir');
+  const portText = values.get('port');
+  const dataDirText = values.get('data-dir') ?? environment.env.SLUICE_USER_DATA_DIR?.trim();
+  const staticDirText = values.get('static-dir');
   return {
     port: portText === undefined ? 0 : parsePort(portText),
-    host: values.get('--host') ?? '127.0.0.1',
+    host: values.get('host') ?? '127.0.0.1',
     dataDir: dataDirText
       ? resolve(environment.cwd, dataDirText)
       : defaultDataDir(environment.platform, environment.env, environment.homeDir),

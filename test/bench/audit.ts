@@ -8,6 +8,7 @@
  * sqlite3 tool's own CSV export of the table.
  */
 import { spawn } from 'node:child_process';
+import { readCommandLine } from '@shared/cli/commandLine';
 import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -144,8 +145,12 @@ function sqliteCliCsv(file: string, out: string): Promise<number> {
 }
 
 export async function run(args: string[]): Promise<void> {
-  const total = Number(args[args.indexOf('--records') + 1] ?? NaN) || 1_000_000;
-  const keep = args.includes('--keep');
+  const { values } = readCommandLine(args, {
+    records: { type: 'string' },
+    keep: { type: 'boolean' },
+  });
+  const total = Number(values.records) || 1_000_000;
+  const keep = values.keep ?? false;
   const dir = mkdtempSync(join(tmpdir(), 'sluice-bench-audit-'));
   const file = join(dir, 'sluice.db');
   const db = openStore({ file, migrations });

@@ -41,6 +41,7 @@ import {
 import { requireOnPath } from '../../sandbox/servers/lifecycle';
 import { startTestCore } from '../support/testCore';
 import { runKafkaTool } from './_kafkaTools';
+import { numberValue, readCommandLine } from '@shared/cli/commandLine';
 
 const TOPIC = 'bench-lag';
 const MESSAGES_PER_PARTITION = 40;
@@ -58,35 +59,34 @@ interface Options {
 }
 
 function parseArgs(args: string[]): Options {
-  const mock = args.includes('--mock');
+  const { values } = readCommandLine(args, {
+    groups: { type: 'string' },
+    partitions: { type: 'string' },
+    brokers: { type: 'string' },
+    refreshes: { type: 'string' },
+    'soak-minutes': { type: 'string' },
+    'tool-runs': { type: 'string' },
+    'no-naive': { type: 'boolean' },
+    mock: { type: 'boolean' },
+  });
+  const mock = values.mock ?? false;
+  const value = (flag: keyof typeof values, fallback: number, min: number): number =>
+    numberValue(
+      values[flag] as string | undefined,
+      fallback,
+      { min },
+      `--${flag} needs a number >= ${min}`,
+    );
   const options: Options = {
-    groups: mock ? 200 : 2000,
-    partitions: mock ? 50 : 12,
-    brokers: 3,
-    refreshes: 10,
-    soakMinutes: 10,
-    toolRuns: 3,
-    naive: true,
+    groups: value('groups', mock ? 200 : 2000, 1),
+    partitions: value('partitions', mock ? 50 : 12, 1),
+    brokers: value('brokers', 3, 1),
+    refreshes: value('refreshes', 10, 1),
+    soakMinutes: value('soak-minutes', 10, 0),
+    toolRuns: value('tool-runs', 3, 1),
+    naive: !values['no-naive'],
     mock,
   };
-  for (let i = 0; i < args.length; i += 1) {
-    const arg = args[i]!;
-    const value = (min: number): number => {
-      const parsed = Number(args[++i]);
-      if (!Number.isFinite(parsed) || parsed < min)
-        throw new Error(`${arg} needs a number >= ${min}`);
-      return parsed;
-    };
-    if (arg === '--groups') options.groups = value(1);
-    else if (arg === '--partitions') options.partitions = value(1);
-    else if (arg === '--brokers') options.brokers = value(1);
-    else if (arg === '--refreshes') options.refreshes = value(1);
-    else if (arg === '--soak-minutes') options.soakMinutes = value(0);
-    else if (arg === '--tool-runs') options.toolRuns = value(1);
-    else if (arg === '--no-naive') options.naive = false;
-    else if (arg === '--mock') continue;
-    else throw new Error(`unknown argument ${arg}`);
-  }
   // The mock has no ListGroups: its groups must be configured, and a configuration holds 2,000.
   if (options.mock && options.groups > 2000)
     throw new Error('--mock takes at most 2000 groups (they are configured, not discovered)');

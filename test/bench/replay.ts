@@ -18,29 +18,25 @@
  * `npm run bench -- replay --browse` instead times browsing an index of
  * 1,000,000 entries.
  */
+import { readCommandLine } from '@shared/cli/commandLine';
 import { benchBrowse } from './replay/browse';
 import type { Figure } from './replay/common';
 import { benchKafka } from './replay/kafka';
 import { benchPostgres } from './replay/postgres';
 import { benchRedis } from './replay/redis';
 
-/** The value after `--name`, or null when the option is absent. */
-function optionValue(args: string[], name: string): string | null {
-  const at = args.indexOf(name);
-  if (at === -1) return null;
-  const value = args[at + 1];
-  if (value === undefined || value.startsWith('--')) throw new Error(`${name} needs a value`);
-  return value;
-}
-
 export async function run(args: string[]): Promise<void> {
-  if (args.includes('--browse')) {
+  const { values, positionals } = readCommandLine(
+    args,
+    { browse: { type: 'boolean' }, only: { type: 'string' } },
+    { positionals: true },
+  );
+  if (values.browse) {
     benchBrowse();
     return;
   }
-  const only = optionValue(args, '--only');
-  const positional = args.filter((arg, i) => !arg.startsWith('--') && args[i - 1] !== '--only');
-  const entries = Number(positional[0] ?? 100_000);
+  const only = values.only ?? null;
+  const entries = Number(positionals[0] ?? 100_000);
   if (!Number.isInteger(entries) || entries < 1000)
     throw new Error('entries must be an integer >= 1000');
   const benches = { redis: benchRedis, kafka: benchKafka, postgres: benchPostgres };

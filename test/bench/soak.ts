@@ -12,6 +12,7 @@ import { performance } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { stderrLogger } from '@shared/log/logger';
+import { numberValue, readCommandLine } from '@shared/cli/commandLine';
 import { NO_FAILURES } from '../../sandbox/loadgen/payloads';
 import { startSandbox } from '../../sandbox/pipeline';
 import type { Sandbox } from '../../sandbox/pipeline';
@@ -28,21 +29,20 @@ interface SoakOptions {
 }
 
 function parseArgs(args: string[]): SoakOptions {
-  const options: SoakOptions = { minutes: 10, rate: 500, failures: true, sampleSeconds: 10 };
-  for (let i = 0; i < args.length; i += 1) {
-    const arg = args[i]!;
-    const value = (): number => {
-      const parsed = Number(args[++i]);
-      if (!Number.isFinite(parsed) || parsed <= 0) throw new Error(`${arg} needs a number > 0`);
-      return parsed;
-    };
-    if (arg === '--minutes') options.minutes = value();
-    else if (arg === '--rate') options.rate = value();
-    else if (arg === '--sample-seconds') options.sampleSeconds = value();
-    else if (arg === '--no-failures') options.failures = false;
-    else throw new Error(`unknown argument ${arg}`);
-  }
-  return options;
+  const { values } = readCommandLine(args, {
+    minutes: { type: 'string' },
+    rate: { type: 'string' },
+    'sample-seconds': { type: 'string' },
+    'no-failures': { type: 'boolean' },
+  });
+  const value = (flag: 'minutes' | 'rate' | 'sample-seconds', fallback: number): number =>
+    numberValue(values[flag], fallback, { above: 0 }, `--${flag} needs a number > 0`);
+  return {
+    minutes: value('minutes', 10),
+    rate: value('rate', 500),
+    failures: !values['no-failures'],
+    sampleSeconds: value('sample-seconds', 10),
+  };
 }
 
 /** LPUSH requests per second redis-benchmark reaches against the sandbox's Redis. */
