@@ -1,4 +1,4 @@
-import { Field, type SourceFieldsProps } from './fields';
+import { Field, TextField, type SourceFieldsProps } from './fields';
 import { TABLE_COLUMNS, type SourceFormState } from './sourceFormModel';
 import { DefaultTargetFields } from './targets/ReplayTargetFields';
 
@@ -7,9 +7,7 @@ export function PostgresSourceFields({ state, set }: SourceFieldsProps) {
   return (
     <>
       <div className="field-row">
-        <Field label="Schema">
-          <input value={state.schema} onChange={(e) => set('schema', e.target.value)} />
-        </Field>
+        <TextField label="Schema" value={state.schema} onChange={(text) => set('schema', text)} />
         <Field label="Table">
           <input
             value={state.table}
@@ -40,24 +38,21 @@ export function PostgresSourceFields({ state, set }: SourceFieldsProps) {
               />
             </Field>
           ))}
-          <Field label="Status: pending">
-            <input
-              value={state.statusPending}
-              onChange={(e) => set('statusPending', e.target.value)}
-            />
-          </Field>
-          <Field label="Status: replayed">
-            <input
-              value={state.statusReplayed}
-              onChange={(e) => set('statusReplayed', e.target.value)}
-            />
-          </Field>
-          <Field label="Status: discarded">
-            <input
-              value={state.statusDiscarded}
-              onChange={(e) => set('statusDiscarded', e.target.value)}
-            />
-          </Field>
+          <TextField
+            label="Status: pending"
+            value={state.statusPending}
+            onChange={(text) => set('statusPending', text)}
+          />
+          <TextField
+            label="Status: replayed"
+            value={state.statusReplayed}
+            onChange={(text) => set('statusReplayed', text)}
+          />
+          <TextField
+            label="Status: discarded"
+            value={state.statusDiscarded}
+            onChange={(text) => set('statusDiscarded', text)}
+          />
         </div>
       </details>
       <DefaultTargetFields

@@ -24,6 +24,25 @@ export function Field({
   );
 }
 
+/** The common case: a labelled one-line text input. */
+export function TextField({
+  label,
+  value,
+  onChange,
+  hint,
+}: {
+  label: string;
+  value: string;
+  onChange: (text: string) => void;
+  hint?: string;
+}) {
+  return (
+    <Field label={label} {...(hint !== undefined ? { hint } : {})}>
+      <input value={value} onChange={(e) => onChange(e.target.value)} />
+    </Field>
+  );
+}
+
 /** A field whose input is a picker: the label points at it instead of wrapping its list. */
 export function PickerField({
   label,

@@ -1,4 +1,4 @@
-import { Field } from '../fields';
+import { Field, TextField } from '../fields';
 import type { DefaultTargetForm, TargetChoice, TargetFieldsState } from './targetModel';
 
 /** The fields of the target kind chosen in the replay dialog ("original" has none). */
@@ -37,22 +37,17 @@ export function ReplayTargetFields({
       );
     case 'kafka-topic':
       return (
-        <Field label="Topic">
-          <input value={fields.topic} onChange={(e) => set('topic', e.target.value)} />
-        </Field>
+        <TextField label="Topic" value={fields.topic} onChange={(text) => set('topic', text)} />
       );
     case 'postgres-table':
       return (
         <>
-          <Field label="Table">
-            <input value={fields.table} onChange={(e) => set('table', e.target.value)} />
-          </Field>
-          <Field label="Payload column">
-            <input
-              value={fields.payloadColumn}
-              onChange={(e) => set('payloadColumn', e.target.value)}
-            />
-          </Field>
+          <TextField label="Table" value={fields.table} onChange={(text) => set('table', text)} />
+          <TextField
+            label="Payload column"
+            value={fields.payloadColumn}
+            onChange={(text) => set('payloadColumn', text)}
+          />
         </>
       );
     case 'original':
@@ -82,36 +77,34 @@ export function DefaultTargetFields({
       </Field>
       {form.targetKind === 'postgres-table' ? (
         <>
-          <Field label="Target table">
-            <input value={form.targetTable} onChange={(e) => set('targetTable', e.target.value)} />
-          </Field>
-          <Field label="Payload column">
-            <input
-              value={form.targetPayloadColumn}
-              onChange={(e) => set('targetPayloadColumn', e.target.value)}
-            />
-          </Field>
-          <Field label="Replay id column">
-            <input
-              value={form.targetReplayIdColumn}
-              onChange={(e) => set('targetReplayIdColumn', e.target.value)}
-            />
-          </Field>
-          <Field label="Origin column">
-            <input
-              value={form.targetOriginColumn}
-              onChange={(e) => set('targetOriginColumn', e.target.value)}
-            />
-          </Field>
+          <TextField
+            label="Target table"
+            value={form.targetTable}
+            onChange={(text) => set('targetTable', text)}
+          />
+          <TextField
+            label="Payload column"
+            value={form.targetPayloadColumn}
+            onChange={(text) => set('targetPayloadColumn', text)}
+          />
+          <TextField
+            label="Replay id column"
+            value={form.targetReplayIdColumn}
+            onChange={(text) => set('targetReplayIdColumn', text)}
+          />
+          <TextField
+            label="Origin column"
+            value={form.targetOriginColumn}
+            onChange={(text) => set('targetOriginColumn', text)}
+          />
         </>
       ) : null}
       {form.targetKind === 'redis-list' ? (
-        <Field label="Target list key">
-          <input
-            value={form.targetRedisKey}
-            onChange={(e) => set('targetRedisKey', e.target.value)}
-          />
-        </Field>
+        <TextField
+          label="Target list key"
+          value={form.targetRedisKey}
+          onChange={(text) => set('targetRedisKey', text)}
+        />
       ) : null}
     </div>
   );
