@@ -1,7 +1,7 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { filesBelow, repoRoot } from '../../support/sourceFiles';
 
 /**
  * What differs between the kinds of dead-letter source (a Redis list, a Kafka
@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
  * thing, looked at by the adapters and by one target module on each side.
  */
 
-const repo = fileURLToPath(new URL('../../../', import.meta.url));
+const repo = repoRoot;
 const ROOTS = ['src-main', 'src-renderer'];
 const SOURCE = /\.(ts|tsx)$/;
 
@@ -37,16 +37,7 @@ const DEAD_LETTER_CODE = [
 const SOURCE_KINDS = ['redis', 'kafka', 'postgres'];
 const TARGET_KINDS = ['redis-list', 'kafka-topic', 'postgres-table'];
 
-function* sourceFiles(directory: string): Generator<string> {
-  for (const entry of readdirSync(directory, { withFileTypes: true })) {
-    const path = join(directory, entry.name);
-    if (entry.isDirectory()) {
-      if (entry.name !== 'node_modules') yield* sourceFiles(path);
-    } else if (SOURCE.test(entry.name)) {
-      yield path;
-    }
-  }
-}
+const sourceFiles = (directory: string) => filesBelow(directory, SOURCE);
 
 /** A comparison with one of these string literals: ===, !==, == or != on either side, or a case label. */
 function comparisonWith(literals: string[]): RegExp {
