@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import type { ChainableCommander } from 'ioredis';
 import pg from 'pg';
+import { linearBackoff } from '@shared/net/backoff';
 
 export interface RedisConnection {
   url: string;
@@ -19,7 +20,7 @@ export function createRedis(conn: RedisConnection, name: string, blockingMs = 0)
     connectTimeout: 3000,
     commandTimeout: 5000 + blockingMs,
     maxRetriesPerRequest: 2,
-    retryStrategy: (times) => Math.min(times * 200, 2000),
+    retryStrategy: (times) => linearBackoff(times, { stepMs: 200, maxMs: 2000 }),
     lazyConnect: true,
   });
   // Errors surface on the commands that fail; the event would otherwise be unhandled.

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { isSocketErrorCode } from '@shared/net/socketErrors';
 
 /** Message of anything thrown, for logs and dead-letter envelopes. */
 export function errorMessage(error: unknown): string {
@@ -17,16 +18,6 @@ export function errorClass(error: unknown): string {
   return typeof error;
 }
 
-const TRANSIENT_NODE_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'EPIPE',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'EAI_AGAIN',
-]);
-
 /**
  * Whether retrying the same operation later may succeed: connection trouble,
  * timeouts, server shutdown, lock and serialization conflicts, resource
@@ -38,7 +29,7 @@ export function isTransient(error: unknown): boolean {
   if (error.name === 'TimeoutError') return true;
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'string') {
-    if (TRANSIENT_NODE_CODES.has(code)) return true;
+    if (isSocketErrorCode(code)) return true;
     if (/^[0-9A-Z]{5}$/.test(code)) {
       // 08 connection exception, 53 insufficient resources, 57 operator intervention
       // (admin shutdown, query canceled by statement_timeout), 40001 serialization,

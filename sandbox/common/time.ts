@@ -1,3 +1,5 @@
+import { exponentialBackoff } from '@shared/net/backoff';
+
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     if (signal?.aborted) return resolve();
@@ -45,5 +47,5 @@ export function backoffDelay(
   baseMs: number,
   maxMs = Number.POSITIVE_INFINITY,
 ): number {
-  return Math.min(baseMs * 2 ** Math.max(0, attempt - 1), maxMs);
+  return exponentialBackoff(attempt, { initialMs: baseMs, maxMs });
 }

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { AuditLog } from './audit/auditLog';
 import { auditHandlers } from './audit/handlers';
 import { createAuditRecorder } from './audit/recorder';
-import { ConnectorRegistry } from './connectors/registry';
+import { EnvironmentClients } from './clients/environmentClients';
 import { deadLetterHandlers, deadLetterSubjects } from './deadletters/handlers';
 import { DeadLetterService } from './deadletters/service';
 import { environmentHandlers, environmentSubjects } from './environments/handlers';
@@ -70,9 +70,11 @@ export async function createCore(host: Host, options: CoreOptions = {}): Promise
     ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
   });
   const events = new EventBus(host.logger);
-  const connectors = new ConnectorRegistry({ logger: host.logger });
   const settings = new SettingsRepository(db);
   const environments = new EnvironmentService(new EnvironmentRepository(db), host.secrets, events);
+  // The one owner of connections to every environment's servers: it closes an
+  // environment's clients when it changes, whichever service opened them.
+  const clients = new EnvironmentClients({ environments, events, logger: host.logger });
   // How records name whoever acts: "os user (display name set in Settings)".
   const operatorName = (): string => {
     const displayName = settings.get().displayName;
@@ -107,6 +109,7 @@ export async function createCore(host: Host, options: CoreOptions = {}): Promise
   const deadLetters = new DeadLetterService({
     db,
     environments,
+    clients,
     events,
     logger: host.logger,
     operatorName,
@@ -115,7 +118,7 @@ export async function createCore(host: Host, options: CoreOptions = {}): Promise
 
   const handlers: Partial<HandlerMap<HandlerContext>> = {
     ...appHandlers(host, settings, events),
-    ...environmentHandlers(environments, connectors),
+    ...environmentHandlers(environments, clients.connectors),
     ...runbookHandlers(runbooks),
     ...monitoringHandlers(monitoring, environments),
     ...auditHandlers(audit, {
@@ -151,7 +154,7 @@ export async function createCore(host: Host, options: CoreOptions = {}): Promise
       closed = true;
       await monitoring.close();
       await deadLetters.close();
-      await connectors.closeAll();
+      await clients.close();
       db.close();
     },
   };

@@ -1,5 +1,6 @@
 import type { ConnectionFailureCause, ServiceKind } from '@shared/contract/channels/environments';
 import { redactText } from '@shared/log/redact';
+import { socketErrorKind } from '@shared/net/socketErrors';
 import { ClosedBeforeAnswerError, DeadlineExceededError, NotAuthorisedError } from './failures';
 
 /** What the classifier knows about the attempt, for words that name the target. */
@@ -34,9 +35,6 @@ type ErrorLike = {
   errors?: unknown;
 };
 
-const DNS_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME', 'EAI_FAIL', 'EAI_NODATA']);
-const CLOSED_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED']);
-const UNREACHABLE_CODES = new Set(['ENETUNREACH', 'EHOSTUNREACH', 'EHOSTDOWN', 'ENETDOWN']);
 const TLS_CODES = new Set([
   'EPROTO',
   'DEPTH_ZERO_SELF_SIGNED_CERT',
@@ -211,20 +209,21 @@ function classifyOne(error: ErrorLike, ctx: FailureContext): Classification | nu
   const message = str(error.message) ?? '';
   const code = str(error.code);
 
-  if (code && DNS_CODES.has(code)) {
+  const socket = socketErrorKind(code);
+  if (code && socket === 'dns') {
     const host = str(error.hostname) ?? ctx.target.replace(/:\d+$/, '');
     const detail = code === 'EAI_AGAIN' ? ' (the DNS server did not answer; try again)' : '';
     return { cause: 'dns', message: `DNS lookup failed for ${host}${detail}` };
   }
-  if (code === 'ECONNREFUSED') {
+  if (socket === 'refused') {
     return { cause: 'refused', message: `connection refused by ${endpoint(error, ctx)}` };
   }
-  if (code === 'ETIMEDOUT') return { cause: 'timeout', message: timeoutMessage(ctx) };
+  if (socket === 'timeout') return { cause: 'timeout', message: timeoutMessage(ctx) };
   if (code && isTlsCode(code)) return { cause: 'tls', message: tlsMessage(code, error, ctx) };
-  if (code && UNREACHABLE_CODES.has(code)) {
+  if (socket === 'unreachable') {
     return { cause: 'unknown', message: `no network route to ${endpoint(error, ctx)} (${code})` };
   }
-  if (code && CLOSED_CODES.has(code)) return closedMessage(error, ctx);
+  if (socket === 'closed') return closedMessage(error, ctx);
 
   switch (ctx.service) {
     case 'postgres':

@@ -1,5 +1,5 @@
-import { Kafka, logLevel } from 'kafkajs';
-import type { AclFilter, Admin, KafkaConfig, SASLOptions } from 'kafkajs';
+import type { AclFilter, Admin, Kafka } from 'kafkajs';
+import { createKafka } from '../clients/kafka';
 import type { ConnectionTestResult } from '@shared/contract/channels/environments';
 import { classifyConnectionError } from './classify';
 import type { FailureContext } from './classify';
@@ -44,33 +44,7 @@ const CLUSTER_ACLS: AclFilter = {
   permissionType: 1, // AclPermissionTypes.ANY
 };
 
-function saslOptions(sasl: NonNullable<KafkaConnectionConfig['sasl']>): SASLOptions {
-  switch (sasl.mechanism) {
-    case 'plain':
-      return { mechanism: 'plain', username: sasl.username, password: sasl.password };
-    case 'scram-sha-256':
-      return { mechanism: 'scram-sha-256', username: sasl.username, password: sasl.password };
-    case 'scram-sha-512':
-      return { mechanism: 'scram-sha-512', username: sasl.username, password: sasl.password };
-  }
-}
-
-/** The kafkajs client settings: bounded timeouts, no retries, no logging of its own. */
-export function kafkaClientConfig(config: KafkaConnectionConfig, timeoutMs: number): KafkaConfig {
-  return {
-    clientId: config.clientId,
-    brokers: config.brokers,
-    ssl: config.ssl ? { rejectUnauthorized: config.sslRejectUnauthorized } : false,
-    ...(config.sasl ? { sasl: saslOptions(config.sasl) } : {}),
-    // Just behind the test deadline, so a late socket is still closed by the driver.
-    connectionTimeout: timeoutMs + 500,
-    authenticationTimeout: timeoutMs + 500,
-    requestTimeout: timeoutMs + 500,
-    enforceRequestTimeout: true,
-    retry: { retries: 0 },
-    logLevel: logLevel.NOTHING,
-  };
-}
+export { kafkaClientConfig } from '../clients/kafka';
 
 /**
  * A kafkajs client and its admin connection, opened on demand. A failed test
@@ -92,7 +66,7 @@ export class KafkaConnector implements Connector {
     options: ConnectorOptions = {},
   ) {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
-    this.kafka = new Kafka(kafkaClientConfig(config, this.timeoutMs));
+    this.kafka = createKafka(config, 'connection-test', this.timeoutMs);
   }
 
   private failureContext(): FailureContext {

@@ -1,4 +1,5 @@
-import pg from 'pg';
+import type pg from 'pg';
+import { createPool } from '../clients/postgres';
 import type { ConnectionTestResult } from '@shared/contract/channels/environments';
 import { classifyConnectionError } from './classify';
 import type { FailureContext } from './classify';
@@ -15,17 +16,7 @@ export interface PostgresConnectorOptions extends ConnectorOptions {
 
 const TLS_SSLMODES = new Set(['require', 'verify-ca', 'verify-full', 'prefer', 'allow']);
 
-/**
- * The password goes into the connection string, not beside it: node-postgres
- * lets the parsed URL override an explicit `password` option (with '' when the
- * URL has none). The string lives only in this process's memory.
- */
-export function connectionStringWithPassword(url: string, password: string | null): string {
-  if (password === null) return url;
-  const parsed = new URL(url);
-  parsed.password = encodeURIComponent(password);
-  return parsed.toString();
-}
+export { connectionStringWithPassword } from '../clients/postgres';
 
 /** node-postgres honours a per-query query_timeout; its type definitions do not list it. */
 function boundedQuery(text: string, timeoutMs: number): pg.QueryConfig {
@@ -85,19 +76,11 @@ export class PostgresConnector implements Connector {
   /** The pool, created if needed. Connections open when a query needs one. */
   pool(): pg.Pool {
     if (this.current) return this.current;
-    const pool = new pg.Pool({
-      connectionString: connectionStringWithPassword(this.config.url, this.config.password),
-      max: this.maxConnections,
-      // Just behind the test deadline: the driver frees the socket if the deadline fires first.
-      connectionTimeoutMillis: this.timeoutMs + 500,
-      idleTimeoutMillis: 30_000,
-      statement_timeout: this.statementTimeoutMs,
-      query_timeout: this.statementTimeoutMs + 1000,
-      application_name: 'sluice',
-      allowExitOnIdle: true,
+    const pool = createPool(this.config, 'connection-test', {
+      timeoutMs: this.timeoutMs,
+      maxConnections: this.maxConnections,
+      statementTimeoutMs: this.statementTimeoutMs,
     });
-    // An idle connection that dies (server restart) must not become an unhandled error.
-    pool.on('error', () => undefined);
     this.current = pool;
     return pool;
   }

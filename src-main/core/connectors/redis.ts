@@ -3,7 +3,8 @@ import type { ConnectionTestResult } from '@shared/contract/channels/environment
 import { classifyConnectionError } from './classify';
 import type { FailureContext } from './classify';
 import { elapsedSince, failureResult, urlPassword, urlTarget, withDeadline } from './failures';
-import { RedisConnection } from './redisConnection';
+import { RedisConnection } from '../clients/redis';
+import { DRIVER_GRACE_MS } from '../clients/purposes';
 import { DEFAULT_CONNECT_TIMEOUT_MS } from './types';
 import type { Connector, ConnectorOptions, RedisConnectionConfig } from './types';
 
@@ -35,7 +36,10 @@ export class RedisConnector implements Connector {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
     // The driver's own timers sit just behind the test deadline, so they only
     // matter when a command outlives it and its socket must still be freed.
-    this.connection = new RedisConnection(config, { timeoutMs: this.timeoutMs + 500 });
+    this.connection = new RedisConnection(config, {
+      timeoutMs: this.timeoutMs + DRIVER_GRACE_MS,
+      purpose: 'connection-test',
+    });
   }
 
   private get secrets(): (string | null)[] {

@@ -1,45 +1,20 @@
 import type { ConnectionTestResult, ServiceKind } from '@shared/contract/channels/environments';
 
-/** A Redis server. The password travels beside the URL, never inside it. */
-export interface RedisConnectionConfig {
-  /** redis:// or rediss:// without a password. */
-  url: string;
-  password: string | null;
-}
-
-/** A PostgreSQL server. The password travels beside the URL, never inside it. */
-export interface PostgresConnectionConfig {
-  /** postgres:// or postgresql:// without a password. */
-  url: string;
-  password: string | null;
-}
-
-export type KafkaSaslMechanism = 'plain' | 'scram-sha-256' | 'scram-sha-512';
-
-export interface KafkaConnectionConfig {
-  /** host:port of one or more seed brokers. */
-  brokers: string[];
-  clientId: string;
-  ssl: boolean;
-  /** With ssl: false accepts self-signed certificates. */
-  sslRejectUnauthorized: boolean;
-  sasl: { mechanism: KafkaSaslMechanism; username: string; password: string } | null;
-}
-
-/** What a registry or a one-off test needs to open a connector. */
-export type ConnectionConfig =
-  | { kind: 'redis'; config: RedisConnectionConfig }
-  | { kind: 'postgres'; config: PostgresConnectionConfig }
-  | { kind: 'kafka'; config: KafkaConnectionConfig };
-
-export type ConfigFor<K extends ServiceKind> = Extract<ConnectionConfig, { kind: K }>['config'];
+// The connection settings are declared once, by the client factory.
+export type {
+  ConfigFor,
+  ConnectionConfig,
+  KafkaConnectionConfig,
+  KafkaSaslMechanism,
+  PostgresConnectionConfig,
+  RedisConnectionConfig,
+} from '../clients/config';
+export { DEFAULT_CONNECT_TIMEOUT_MS } from '../clients/purposes';
 
 export interface ConnectorOptions {
   /** Bound on every connect and request of test(); default 5000 ms. */
   timeoutMs?: number;
 }
-
-export const DEFAULT_CONNECT_TIMEOUT_MS = 5000;
 
 /**
  * One open (or openable) connection to one server. Connectors open lazily:

@@ -1,5 +1,6 @@
 import { ReplyError } from 'ioredis';
 import { redactText } from '@shared/log/redact';
+import { isSocketErrorCode } from '@shared/net/socketErrors';
 
 /**
  * A server the job needs is unreachable or shutting down: the job pauses and
@@ -72,22 +73,11 @@ const KAFKA_OUTAGE_NAMES = new Set([
   'KafkaJSLockTimeout',
   'KafkaJSTimeout',
 ]);
-const SOCKET_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'EPIPE',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-]);
-
 export function isKafkaOutage(error: unknown): boolean {
   if (error instanceof OutageError) return true;
   for (const link of chain(error)) {
     if (typeof link.name === 'string' && KAFKA_OUTAGE_NAMES.has(link.name)) return true;
-    if (typeof link.code === 'string' && SOCKET_CODES.has(link.code)) return true;
+    if (isSocketErrorCode(link.code)) return true;
     // Protocol errors Kafka itself calls retriable: leader moves, timeouts, not enough replicas.
     if (link.name === 'KafkaJSProtocolError' && link.retriable === true) return true;
   }

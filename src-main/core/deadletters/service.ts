@@ -18,6 +18,7 @@ import type { EventBus } from '../rpc/eventBus';
 import type { CallGuards } from '../rpc/guards';
 import { sourceTarget } from './auditTargets';
 import type { Db } from '../store/database';
+import { EnvironmentClients } from '../clients/environmentClients';
 import { DeadLetterConnections, type EnvironmentAccess } from './clients/connections';
 import { CountSampler } from './countSampler';
 import { auditPayload, detailOf } from './detail';
@@ -40,6 +41,8 @@ export interface DeadLetterServiceDeps {
   environments: EnvironmentAccess;
   events: EventBus;
   logger: Logger;
+  /** The app's client factory; a service built alone (tests) makes its own. */
+  clients?: EnvironmentClients;
   /** Who is acting, for edits and jobs (the audit log records identity itself). */
   operatorName(): string;
   /** Test hooks: smaller batches, faster probes. */
@@ -62,11 +65,12 @@ export class DeadLetterService {
   private readonly edits: EditStore;
   private readonly journal: ReplayJournal;
   private readonly connections: DeadLetterConnections;
+  /** The factory this service made for itself, if it was given none. */
+  private readonly ownClients: EnvironmentClients | null;
   private readonly registry: SourceRegistry;
   private readonly sampler = new CountSampler();
   readonly engine: ReplayEngine;
   readonly replays: ReplayService;
-  private unsubscribe: (() => void) | null = null;
   private maintenance: NodeJS.Timeout | null = null;
 
   constructor(private readonly deps: DeadLetterServiceDeps) {
@@ -74,7 +78,11 @@ export class DeadLetterService {
     this.index = new EntryIndex(deps.db);
     this.edits = new EditStore(deps.db);
     this.journal = new ReplayJournal(deps.db);
-    this.connections = new DeadLetterConnections(deps.environments);
+    const clients =
+      deps.clients ??
+      new EnvironmentClients({ environments: deps.environments, events: deps.events });
+    this.ownClients = deps.clients ? null : clients;
+    this.connections = new DeadLetterConnections(clients);
     this.registry = new SourceRegistry({
       connections: this.connections,
       index: this.index,
@@ -102,13 +110,11 @@ export class DeadLetterService {
     });
   }
 
-  /** Resumes the jobs a crash or a restart interrupted, and follows environment changes. */
+  /**
+   * Resumes the jobs a crash or a restart interrupted. The client factory
+   * closes an environment's clients when it changes.
+   */
   start(): void {
-    this.unsubscribe = this.deps.events.onAny((event, payload) => {
-      if (event !== 'environments.changed') return;
-      for (const id of (payload as { ids: string[] }).ids)
-        void this.connections.closeEnvironment(id);
-    });
     this.engine.resumeInterrupted();
     this.maintenance = setInterval(() => {
       for (const source of this.registry.all()) {
@@ -123,10 +129,10 @@ export class DeadLetterService {
   }
 
   async close(): Promise<void> {
-    this.unsubscribe?.();
     if (this.maintenance) clearInterval(this.maintenance);
     await this.engine.stop();
     await this.connections.closeAll();
+    await this.ownClients?.close();
   }
 
   private environment(id: string): EnvironmentRecord {

@@ -4,22 +4,17 @@ import {
   type EnvironmentDraft,
   type ServiceKind,
 } from '@shared/contract';
-import type {
-  KafkaConnectionConfig,
-  PostgresConnectionConfig,
-  RedisConnectionConfig,
-} from '../connectors/types';
+import type { ConnectionConfig } from '../clients/config';
 import type { EnvironmentService, SecretSlot } from './service';
 import { splitUrlPassword } from './urlSecrets';
 
-export type ConnectionConfig =
-  | { kind: 'redis'; config: RedisConnectionConfig }
-  | { kind: 'postgres'; config: PostgresConnectionConfig }
-  | { kind: 'kafka'; config: KafkaConnectionConfig };
+export type { ConnectionConfig } from '../clients/config';
 
 /**
  * Turns an environment as the form holds it (passwords typed, or masked to
- * mean "the stored one") into what a connector needs. Returns null when the
+ * mean "the stored one") into what a connector needs: the connection test of
+ * a form not yet saved. A saved environment's clients resolve from its record
+ * instead (clients/credentials.ts). Returns null when the
  * service is not configured.
  */
 export async function resolveConnectionConfig(

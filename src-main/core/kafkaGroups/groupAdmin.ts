@@ -1,8 +1,8 @@
-import { AssignerProtocol, Kafka, type KafkaConfig } from 'kafkajs';
+import { AssignerProtocol, type Kafka } from 'kafkajs';
 import type { GroupMember, GroupState } from '@shared/contract';
-import { kafkaClientConfig } from '../connectors/kafka';
-import type { KafkaConnectionConfig } from '../connectors/types';
-import { createKafkaCluster, type CreatedCluster } from '../monitoring/kafka/kafkajsCluster';
+import type { KafkaConnectionConfig } from '../clients/config';
+import { createCluster, createKafka } from '../clients/kafka';
+import type { CreatedCluster } from '../clients/kafkajsCluster';
 import {
   GroupNotEmptyError,
   MEMBERS_PRESENT,
@@ -110,18 +110,6 @@ function isInternalTopic(name: string, flagged: boolean | undefined): boolean {
   return flagged === true || name.startsWith('__');
 }
 
-/**
- * The connection test's settings plus a few quick retries: kafkajs learns the
- * brokers and leaders from metadata on the first call, and a coordinator that
- * is loading or moved answers "try again" (each try stays within timeoutMs).
- */
-function adminConfig(config: KafkaConnectionConfig, timeoutMs: number): KafkaConfig {
-  return {
-    ...kafkaClientConfig(config, timeoutMs),
-    retry: { retries: 4, initialRetryTime: 200, maxRetryTime: 2000 },
-  };
-}
-
 function decodeAssignment(buffer: Buffer | null | undefined): GroupMember['assignment'] {
   if (!buffer || buffer.length === 0) return [];
   try {
@@ -154,7 +142,8 @@ export class GroupAdmin implements GroupAdminPort {
     /** Sees every request the catalog sends (its Cluster and the admin client). */
     private readonly onRequest?: (request: SentRequest) => void,
   ) {
-    this.kafka = new Kafka(adminConfig(config, timeoutMs));
+    // The group-admin purpose: the connection test's bounds plus a few quick retries.
+    this.kafka = createKafka(config, 'group-admin', timeoutMs);
     this.admin = this.kafka.admin();
     if (onRequest) {
       this.admin.on(this.admin.events.REQUEST, (event) =>
@@ -261,7 +250,7 @@ export class GroupAdmin implements GroupAdminPort {
       list.push({ partition: row.partition, offset: String(row.offset) });
       byTopic.set(row.topic, list);
     }
-    const { cluster } = createKafkaCluster(adminConfig(this.config, this.timeoutMs), 60_000);
+    const { cluster } = createCluster(this.config, 'group-admin', this.timeoutMs, 60_000);
     try {
       await cluster.connect();
       const coordinator = await cluster.findGroupCoordinator({ groupId });
@@ -296,7 +285,7 @@ export class GroupAdmin implements GroupAdminPort {
 
   private async catalogClusterHandle() {
     if (!this.catalogCluster) {
-      const created = createKafkaCluster(adminConfig(this.config, this.timeoutMs), 60_000);
+      const created = createCluster(this.config, 'group-admin', this.timeoutMs, 60_000);
       const listener = this.onRequest;
       if (listener) {
         created.onRequest((event) => listener({ apiName: event.apiName, broker: event.broker }));

@@ -90,8 +90,7 @@ export class KafkaGroupService {
     environmentId: string,
   ): Promise<{ environment: EnvironmentRecord; config: KafkaConnectionConfig }> {
     const environment = this.environments.require(environmentId);
-    const view = await this.environments.get(environmentId);
-    const resolved = (await resolveMonitorConnections(this.environments, view)).kafka;
+    const resolved = (await resolveMonitorConnections(this.environments, environment)).kafka;
     if (resolved.config === null) {
       throw new SluiceError(
         'INVALID_INPUT',

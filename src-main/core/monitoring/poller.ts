@@ -1,4 +1,5 @@
 import type { ConnectionFailureCause, ServiceKind } from '@shared/contract';
+import { exponentialBackoff } from '@shared/net/backoff';
 
 /** What a failed poll looks like to the operator. */
 export interface ProbeFailure {
@@ -56,9 +57,7 @@ export function backoffDelay(
   options: BackoffOptions,
   random = Math.random,
 ): number {
-  const exponent = Math.min(Math.max(failures - 1, 0), 30);
-  const base = Math.min(options.maxMs, options.initialMs * 2 ** exponent);
-  return Math.round(base * (0.8 + 0.4 * random()));
+  return exponentialBackoff(failures, { ...options, jitter: 0.2, random });
 }
 
 class PollTimeoutError extends Error {

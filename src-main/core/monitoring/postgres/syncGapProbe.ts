@@ -1,9 +1,9 @@
-import pg from 'pg';
+import type pg from 'pg';
 import type { MonitoringConfig, QueryPlan } from '@shared/contract';
 import { classifyConnectionError } from '../../connectors/classify';
 import { scrubSecrets, urlPassword, urlTarget } from '../../connectors/failures';
-import { connectionStringWithPassword } from '../../connectors/postgres';
-import type { PostgresConnectionConfig } from '../../connectors/types';
+import type { PostgresConnectionConfig } from '../../clients/config';
+import { createPool } from '../../clients/postgres';
 import type { Probe, ProbeFailure } from '../poller';
 import {
   explainQuery,
@@ -82,19 +82,12 @@ export class SyncGapProbe implements Probe<GapSample> {
 
   private getPool(): pg.Pool {
     if (this.pool) return this.pool;
-    const pool = new pg.Pool({
-      connectionString: connectionStringWithPassword(this.connection.url, this.connection.password),
-      max: Math.max(1, Math.min(4, this.watch.tables.length)),
-      connectionTimeoutMillis: this.timeoutMs,
-      idleTimeoutMillis: 60_000,
-      statement_timeout: this.statementTimeoutMs(),
-      application_name: 'sluice-monitor',
-      // A filter is operator text: the connection cannot write whatever it says.
-      options: '-c default_transaction_read_only=on',
+    // Read-only, named sluice-monitor; idle connections dropped by the server are handled there.
+    const pool = createPool(this.connection, 'monitor', {
+      timeoutMs: this.timeoutMs,
+      maxConnections: Math.max(1, Math.min(4, this.watch.tables.length)),
+      statementTimeoutMs: this.statementTimeoutMs(),
     });
-    // An idle connection dropped by the server emits 'error' on the pool; unhandled, it would crash.
-    pool.on('error', () => undefined);
-    pool.on('connect', (client) => client.on('error', () => undefined));
     this.pool = pool;
     return pool;
   }

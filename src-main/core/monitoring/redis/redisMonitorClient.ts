@@ -1,8 +1,8 @@
 import type Redis from 'ioredis';
 import { classifyConnectionError } from '../../connectors/classify';
 import { scrubSecrets, urlPassword, urlTarget } from '../../connectors/failures';
-import { RedisConnection } from '../../connectors/redisConnection';
-import type { RedisConnectionConfig } from '../../connectors/types';
+import type { RedisConnectionConfig } from '../../clients/config';
+import { RedisConnection } from '../../clients/redis';
 import type { ProbeFailure } from '../poller';
 
 /** An error with a system code (ECONNREFUSED, ENOTFOUND...) names its own cause. */
@@ -23,7 +23,7 @@ export class RedisMonitorClient {
     private readonly config: RedisConnectionConfig,
     private readonly timeoutMs: number,
   ) {
-    this.connection = new RedisConnection(config, { timeoutMs, connectionName: 'sluice-monitor' });
+    this.connection = new RedisConnection(config, { timeoutMs, purpose: 'monitor' });
   }
 
   client(): Promise<Redis> {

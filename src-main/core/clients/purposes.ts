@@ -1,0 +1,34 @@
+/**
+ * Why a client is opened. The purpose decides what the server sees and how
+ * the client behaves when things go wrong: its name on the server
+ * (CLIENT LIST, pg_stat_activity, broker logs), its timeouts, whether it
+ * retries or reconnects, its pool size. Each server kind's module turns a
+ * purpose into driver options; nothing else writes those options.
+ *
+ * - monitor: polls on an interval; fails fast and never retries by itself
+ *   (the poller backs off and the next poll opens a fresh connection).
+ * - deadletters: the workbench and its replay jobs; whole batches per
+ *   command, so long command timeouts, a few quick retries, and a Redis
+ *   connection that reconnects in the background.
+ * - group-admin: rare operator calls on a short-lived client; a few quick
+ *   retries while kafkajs learns the brokers and a coordinator settles.
+ * - connection-test: one bounded attempt; no retry at all, so the answer
+ *   names the first failure.
+ */
+export type ClientPurpose = 'monitor' | 'deadletters' | 'group-admin' | 'connection-test';
+
+/** Bound on every connect of the dead-letter workbench. */
+export const DEADLETTER_CONNECT_TIMEOUT_MS = 5000;
+/** Commands carry whole batches (a Lua move of hundreds of entries, a 10 MB payload). */
+export const DEADLETTER_COMMAND_TIMEOUT_MS = 30_000;
+export const DEADLETTER_STATEMENT_TIMEOUT_MS = 60_000;
+
+/** The default bound on a connection test's connect and requests. */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 5000;
+
+/**
+ * A connection test's and group admin's driver timers sit just behind their
+ * own deadline, so they only matter when a request outlives it and its
+ * socket must still be freed.
+ */
+export const DRIVER_GRACE_MS = 500;
