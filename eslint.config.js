@@ -4,6 +4,14 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import prettier from 'eslint-config-prettier';
 import globals from 'globals';
 
+/** Constructions of a driver client: new Redis/Cluster/Kafka/Pool/Client, bare or qualified (pg.Pool). */
+const CLIENT_CONSTRUCTIONS = [
+  "NewExpression[callee.type='Identifier'][callee.name=/^(Redis|Cluster|Kafka|Pool|Client)$/]",
+  "NewExpression[callee.type='MemberExpression'][callee.property.name=/^(Redis|Cluster|Kafka|Pool|Client)$/]",
+  // kafkajs's Cluster class is loaded with require() (it is not a public export).
+  "CallExpression[callee.name='require'][arguments.0.value='kafkajs/src/cluster']",
+];
+
 export default tseslint.config(
   {
     ignores: [
@@ -63,6 +71,25 @@ export default tseslint.config(
             { name: 'electron', message: 'core code must not import electron; go through Host.' },
           ],
         },
+      ],
+    },
+  },
+  {
+    // One owner per connection: every ioredis, node-postgres and kafkajs client
+    // of the app is built in src-main/core/clients/, where purpose decides its
+    // timeouts, retries and name on the server, and the factory closes an
+    // environment's clients when it changes. The sandbox (standing in for the
+    // pipeline's own services) and the tests build their own clients.
+    files: ['src-main/**/*.ts'],
+    ignores: ['src-main/core/clients/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        ...CLIENT_CONSTRUCTIONS.map((selector) => ({
+          selector,
+          message:
+            'Build server clients through src-main/core/clients/ (one owner per connection).',
+        })),
       ],
     },
   },
