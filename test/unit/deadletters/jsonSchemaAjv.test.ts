@@ -86,4 +86,19 @@ describe('dead-letter JSON Schemas (Ajv, draft 2020-12)', () => {
       problem: expect.stringContaining('the JSON Schema is not valid'),
     });
   });
+
+  it('validates an edited schema with the same $id by its new content, and resolves refs through its own $id', () => {
+    const first = { $id: 'https://example.com/document', type: 'object', required: ['a'] };
+    const edited = {
+      $id: 'https://example.com/document',
+      type: 'object',
+      required: ['b'],
+      properties: { b: { $ref: 'https://example.com/document#/$defs/name' } },
+      $defs: { name: { type: 'string' } },
+    };
+    expect(validateJsonSchema({ a: 1 }, first)).toEqual([]);
+    expect(validateJsonSchema({ b: 'x' }, edited)).toEqual([]);
+    expect(validateJsonSchema({ b: 1 }, edited)).toHaveLength(1);
+    expect(validateJsonSchema({ a: 1 }, edited)).toHaveLength(1);
+  });
 });

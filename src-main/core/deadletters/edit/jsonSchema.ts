@@ -46,6 +46,10 @@ const OPTIONS: Options = {
   // still accepted; nothing is printed to the console.
   strict: false,
   logger: false,
+  // One engine serves every source: a schema with an $id must not be
+  // registered in it, or the next version of the same schema (same $id, edited
+  // content) would be refused as "already exists".
+  addUsedSchema: false,
 };
 
 const engines = new Map<Draft, { compile(schema: JsonSchema): ValidateFunction }>();
