@@ -37,7 +37,7 @@ export function describeSandbox(sandbox: Sandbox): string {
       `lists ${sandbox.keys.queue}, ${sandbox.keys.processing}, ${sandbox.keys.dead}; hash ${sandbox.keys.stats}`,
     ],
     [
-      'Kafka (mock)',
+      sandbox.kafkaCluster.kind === 'mock' ? 'Kafka (mock)' : 'Apache Kafka',
       sandbox.kafkaCluster.bootstrap,
       `topics ${SYNC_TOPIC}, ${SYNC_DLQ_TOPIC}; consumer group ${SYNC_GROUP}`,
     ],
