@@ -1,29 +1,30 @@
 /**
- * `npm run bench -- replay [entries] [--only redis|kafka|postgres]`: replay
- * throughput per dead-letter source (all three by default), next to a baseline
- * measured in the same run on the same servers.
+ * `npm run bench -- replay [entries] [--only redis|kafka|postgres]`: for each
+ * dead-letter source kind (all three by default), rows measured against a
+ * baseline in the same run on the same servers:
  *
- *   Redis      100,000 envelopes, dead list -> queue, one Lua script call per batch
- *              baseline: redis-benchmark -P 16 LPUSH with payloads of the same size
- *   Kafka      100,000 DLQ records -> topic, acks=all, on Apache Kafka 4.1 (one KRaft node)
- *              baseline: kcat producing the same payloads (acks=all); references on the
- *              same cluster: kafka-producer-perf-test (ProducerPerformance, acks=all,
- *              the same payloads) and a bare kafkajs send loop
- *   PostgreSQL 100,000 dead_letters rows -> a table, a transaction per batch
- *              baseline: plain INSERT ... SELECT FROM unnest() of the same payloads, same batch size
- *
- * The replay figure covers the moves (journal writes included), from the job's
- * start to COMPLETED; indexing and planning are printed on their own line.
+ *   end to end      from "start replay" on a source never indexed to the last entry
+ *                   moved (index, plan and moves) against the bare move with the same
+ *                   client (ioredis pipelined LMOVE; kafkajs send loop; INSERT ... SELECT)
+ *   selective 10 %  a scattered tenth of the entries against replaying a source that
+ *                   holds only those entries
+ *   footprint       the longest stall another client saw during the Sluice run
+ *                   (Redis: PING round trip; PostgreSQL: a concurrent writer's INSERT;
+ *                   Kafka: a consuming group's longest gap), beside the same during the baseline
  *
  * `npm run bench -- replay --browse` instead times browsing an index of
  * 1,000,000 entries.
  */
 import { readCommandLine } from '@shared/cli/commandLine';
 import { benchBrowse } from './replay/browse';
-import type { Figure } from './replay/common';
+import { figureRows, type BenchRow, type Figure, type Measure } from './replay/common';
 import { benchKafka } from './replay/kafka';
 import { benchPostgres } from './replay/postgres';
 import { benchRedis } from './replay/redis';
+
+function shown(measure: Measure): string {
+  return `${Math.round(measure.value).toLocaleString('en')} ${measure.unit}`;
+}
 
 export async function run(args: string[]): Promise<void> {
   const { values, positionals } = readCommandLine(
@@ -39,34 +40,37 @@ export async function run(args: string[]): Promise<void> {
   const entries = Number(positionals[0] ?? 100_000);
   if (!Number.isInteger(entries) || entries < 1000)
     throw new Error('entries must be an integer >= 1000');
-  const benches = { redis: benchRedis, kafka: benchKafka, postgres: benchPostgres };
+  // A bench that still reports one move-throughput Figure is shown as its row.
+  const benches: Record<
+    string,
+    [BenchRow['adapter'], (n: number) => Promise<BenchRow[] | Figure>]
+  > = {
+    redis: ['Redis', benchRedis],
+    kafka: ['Kafka', benchKafka],
+    postgres: ['PostgreSQL', benchPostgres],
+  };
   if (only !== null && !(only in benches))
     throw new Error(`--only takes one of ${Object.keys(benches).join(', ')}`);
-  const figures: Figure[] = [];
-  for (const [name, bench] of Object.entries(benches)) {
+  const rows: BenchRow[] = [];
+  for (const [name, [adapter, bench]] of Object.entries(benches)) {
     if (only !== null && name !== only) continue;
-    const figure = await bench(entries);
-    figures.push(figure);
-    console.log(
-      `${figure.name}: ${figure.replayPerSecond.toLocaleString('en')} entries/s; ` +
-        `baseline ${figure.baselinePerSecond.toLocaleString('en')}/s (${figure.baselineName}); ` +
-        `ratio ${(figure.replayPerSecond / figure.baselinePerSecond).toFixed(2)}` +
-        (figure.goal > 0 ? ` (goal >= ${figure.goal})` : '') +
-        figure.references
-          .map(
-            (reference) =>
-              `\n  reference: ${reference.name} ${reference.perSecond.toLocaleString('en')}/s, ratio ${(figure.replayPerSecond / reference.perSecond).toFixed(2)}`,
-          )
-          .join('') +
-        `\n  ${figure.notes}`,
-    );
+    const result = await bench(entries);
+    for (const row of Array.isArray(result) ? result : figureRows(result, adapter)) {
+      rows.push(row);
+      console.log(
+        `${row.adapter} ${row.row}, ${row.entries.toLocaleString('en')} entries: ` +
+          `Sluice ${shown(row.sluice)} (${row.sluice.label}); ` +
+          `baseline ${shown(row.baseline)} (${row.baseline.label}); ` +
+          `ratio ${row.ratio.toFixed(2)} (goal ${row.goal})\n  ${row.notes}`,
+      );
+    }
   }
-  console.log('\nadapter                     entries   replay/s  baseline/s  ratio  goal');
-  for (const f of figures) {
-    const ratio = f.replayPerSecond / f.baselinePerSecond;
+  console.log('\nadapter     row             entries        Sluice      baseline   ratio  goal');
+  for (const r of rows) {
     console.log(
-      `${f.name.padEnd(26)} ${String(f.entries).padStart(8)} ${String(f.replayPerSecond).padStart(10)} ` +
-        `${String(f.baselinePerSecond).padStart(11)}  ${ratio.toFixed(2).padStart(5)}  ${f.goal > 0 ? `>= ${f.goal}` : '-'}`,
+      `${r.adapter.padEnd(11)} ${r.row.padEnd(15)} ${String(r.entries).padStart(8)} ` +
+        `${shown(r.sluice).padStart(13)} ${shown(r.baseline).padStart(13)}  ` +
+        `${r.ratio.toFixed(2).padStart(5)}  ${r.goal}`,
     );
   }
 }

@@ -15,6 +15,56 @@ export interface Figure {
   notes: string;
 }
 
+/** A measured value: a duration or a rate, with what it measured. */
+export interface Measure {
+  label: string;
+  value: number;
+  unit: 'ms' | 'entries/s';
+}
+
+/**
+ * One row of `npm run bench -- replay`: what Sluice did and the baseline
+ * measured in the same run on the same servers, and their ratio as the goal
+ * states it (end to end: baseline time / Sluice time, so 1 is as fast as the
+ * bare loop; selective: Sluice time / baseline time; footprint: the longest
+ * stall in ms, beside the same measure during the baseline).
+ */
+export interface BenchRow {
+  adapter: 'Redis' | 'Kafka' | 'PostgreSQL';
+  row: 'end to end' | 'selective 10 %' | 'footprint';
+  entries: number;
+  sluice: Measure;
+  baseline: Measure;
+  ratio: number;
+  /** The issue's goal for this row, e.g. ">= 0.5", "<= 2", "<= 20 ms". */
+  goal: string;
+  notes: string;
+}
+
+/** The rows of an older figure (move throughput against a baseline). */
+export function figureRows(figure: Figure, adapter: BenchRow['adapter']): BenchRow[] {
+  return [
+    {
+      adapter,
+      row: 'end to end',
+      entries: figure.entries,
+      sluice: { label: 'replay moves', value: figure.replayPerSecond, unit: 'entries/s' },
+      baseline: {
+        label: figure.baselineName,
+        value: figure.baselinePerSecond,
+        unit: 'entries/s',
+      },
+      ratio: figure.replayPerSecond / figure.baselinePerSecond,
+      goal: figure.goal > 0 ? `>= ${figure.goal}` : '-',
+      notes:
+        figure.notes +
+        figure.references
+          .map((reference) => `; reference ${reference.name} ${reference.perSecond}/s`)
+          .join(''),
+    },
+  ];
+}
+
 export function payload(i: number): string {
   return JSON.stringify({
     id: `w-${i}`,
