@@ -44,3 +44,43 @@ export async function runKafkaTool(
   });
   return { ms: performance.now() - started, stdout };
 }
+
+function configCommand(bootstrap: string, clientId: string, change: string[]): Promise<unknown> {
+  return runKafkaTool(
+    'kafka.admin.ConfigCommand',
+    [
+      '--bootstrap-server',
+      bootstrap,
+      '--alter',
+      ...change,
+      '--entity-type',
+      'clients',
+      '--entity-name',
+      clientId,
+    ],
+    { heap: '256M', timeoutMs: 120_000 },
+  );
+}
+
+/**
+ * Sets a client quota (e.g. producer_byte_rate) with kafka-configs.sh's own
+ * class, `--entity-type clients --entity-name <clientId>`; the broker
+ * throttles that client id from its next request.
+ */
+export async function setClientQuota(
+  bootstrap: string,
+  clientId: string,
+  quota: Record<string, number>,
+): Promise<void> {
+  const settings = Object.entries(quota).map(([name, value]) => `${name}=${value}`);
+  await configCommand(bootstrap, clientId, ['--add-config', settings.join(',')]);
+}
+
+/** Removes the named quotas of a client id. */
+export async function removeClientQuota(
+  bootstrap: string,
+  clientId: string,
+  names: string[],
+): Promise<void> {
+  await configCommand(bootstrap, clientId, ['--delete-config', names.join(',')]);
+}

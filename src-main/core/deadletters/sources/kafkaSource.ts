@@ -1,4 +1,4 @@
-import { Partitioners, type IHeaders, type Kafka, type Message, type Producer } from 'kafkajs';
+import { Partitioners, type Kafka, type Message, type Producer } from 'kafkajs';
 import type {
   ConcreteReplayTarget,
   DeadLetterSourceCapabilities,
@@ -12,7 +12,7 @@ import { isoOrNull } from '../paths';
 import { HEADER_MARKS_NOTE } from '../replay/marking';
 import type { DiscardOutcome, EntrySnapshot, MoveItem, MoveOutcome } from '../source';
 import { IndexedSource, type IndexedSourceDeps } from './indexedSource';
-import { chunkByBytes } from './redisSource';
+import { groupHeaders, produceRequests, recordBytes } from './kafkaProduce';
 
 type KafkaSettings = Extract<DeadLetterSourceSettings, { kind: 'kafka' }>;
 
@@ -255,7 +255,12 @@ export class KafkaTopicSource extends IndexedSource {
       });
     try {
       for (const [topic, list] of byTopic) {
-        for (const chunk of chunkByBytes(list, (item) => item.payload.length)) {
+        // Broker quotas: a produce response carrying throttle_time_ms makes kafkajs hold
+        // every later request on that broker connection until the time has passed
+        // (KIP-219, Produce v6+; older brokers delay the response itself), so the next
+        // send below waits out the throttle instead of pushing on. The job's rate limit
+        // (records per second) is kept by the engine, which hands over batches in time.
+        for (const chunk of produceRequests(list, recordBytes)) {
           try {
             await send(topic, chunk);
             for (const item of chunk) outcomes.set(item.step, { state: 'delivered' });
@@ -330,19 +335,4 @@ export class KafkaTopicSource extends IndexedSource {
 export function recordOfKey(key: string): { partition: number; offset: number } | null {
   const match = /^(\d{1,9}):(\d{1,18})$/.exec(key);
   return match ? { partition: Number(match[1]), offset: Number(match[2]) } : null;
-}
-
-/**
- * kafkajs takes repeated header names as an array value. A null-prototype
- * object: a header named "__proto__" stays a header like any other.
- */
-function groupHeaders(item: MoveItem): IHeaders {
-  const grouped = Object.create(null) as Record<string, Buffer | Buffer[]>;
-  for (const { name, value } of item.headers) {
-    const existing = grouped[name];
-    if (existing === undefined) grouped[name] = value;
-    else if (Array.isArray(existing)) existing.push(value);
-    else grouped[name] = [existing, value];
-  }
-  return grouped;
 }
