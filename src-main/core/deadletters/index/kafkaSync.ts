@@ -8,11 +8,53 @@ import { SEARCH_TEXT_BYTES } from './redisSync';
 /** Gives up when no record arrives for this long while records are still expected. */
 const IDLE_TIMEOUT_MS = 30_000;
 
+/**
+ * Bounds on every fetch the index sends: the topic's own consumers share the
+ * broker (its disk, network and request threads), so one fetch never asks for
+ * more than this, and the broker answers within maxWaitTimeInMs.
+ */
+export const INDEX_FETCH = {
+  maxBytes: 4 * 1024 * 1024,
+  maxBytesPerPartition: 1024 * 1024,
+  maxWaitTimeInMs: 500,
+} as const;
+
+/** The pace of the whole read: on average no more record bytes per second than this. */
+export const INDEX_BYTES_PER_SECOND = 32 * 1024 * 1024;
+
+/**
+ * The index reads in a consumer group of its own (a fresh id that names
+ * Sluice), never in a group of the topic's consumers, and commits no offset:
+ * the groups that consume the topic are never joined, rebalanced or moved.
+ */
+export function indexGroupId(): string {
+  return `sluice-dlq-index-${randomUUID()}`;
+}
+
+/**
+ * Spreads a read over time: after a fetch of `bytes`, how long to wait so the
+ * read stays at `perSecond`. Time spent behind the pace (a slow broker or
+ * disk) banks no credit for a burst afterwards.
+ */
+export class BytePace {
+  private next = 0;
+
+  constructor(private readonly perSecond: number) {}
+
+  delayAfter(bytes: number, now: number = Date.now()): number {
+    const cost = (bytes / this.perSecond) * 1000;
+    this.next = Math.max(this.next, now - cost) + cost;
+    return Math.max(0, this.next - now);
+  }
+}
+
 export interface KafkaTopicSyncOptions {
   kafka: Kafka;
   index: EntryIndex;
   sourceId: string;
   topic: string;
+  /** Overrides INDEX_BYTES_PER_SECOND. */
+  bytesPerSecond?: number;
   onProgress?(done: number, total: number): void;
 }
 
@@ -131,11 +173,12 @@ export class KafkaTopicSync {
     );
 
     const consumer = kafka.consumer({
-      groupId: `sluice-dlq-index-${randomUUID()}`,
+      groupId: indexGroupId(),
       allowAutoTopicCreation: false,
       sessionTimeout: 30_000,
-      maxWaitTimeInMs: 500,
+      ...INDEX_FETCH,
     });
+    const pace = new BytePace(this.options.bytesPerSecond ?? INDEX_BYTES_PER_SECOND);
     let finish!: () => void;
     let fail!: (error: unknown) => void;
     const finished = new Promise<void>((resolve, reject) => {
@@ -179,7 +222,9 @@ export class KafkaTopicSync {
           const high = end.get(partition) ?? 0;
           const entries: IndexedEntry[] = [];
           let last = -1;
+          let bytes = 0;
           for (const message of batch.messages) {
+            bytes += (message.value?.length ?? 0) + (message.key?.length ?? 0);
             const offset = Number(message.offset);
             if (offset < from || offset >= high) continue;
             if (offset < (next[String(partition)] ?? 0)) continue;
@@ -198,7 +243,13 @@ export class KafkaTopicSync {
             this.options.onProgress?.(done, expected);
           }
           if ((next[String(partition)] ?? 0) >= high) pending.delete(partition);
-          if (pending.size === 0) finish();
+          if (pending.size === 0) {
+            finish();
+            return;
+          }
+          // The next fetch waits while the read is ahead of its pace.
+          const delay = pace.delayAfter(bytes);
+          if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
         },
       });
       await finished;
