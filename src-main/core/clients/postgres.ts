@@ -1,9 +1,14 @@
 import pg from 'pg';
 import type { PostgresConnectionConfig } from './config';
 import {
+  CONNECTION_TEST_LOCK_TIMEOUT_MS,
   DEADLETTER_CONNECT_TIMEOUT_MS,
+  DEADLETTER_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+  DEADLETTER_LOCK_TIMEOUT_MS,
   DEADLETTER_STATEMENT_TIMEOUT_MS,
   DRIVER_GRACE_MS,
+  MONITOR_LOCK_TIMEOUT_MS,
+  MONITOR_STATEMENT_TIMEOUT_MS,
   type ClientPurpose,
 } from './purposes';
 
@@ -28,6 +33,8 @@ export interface PoolOptions {
   maxConnections?: number;
   /** Server-side bound on every statement; the purpose's default otherwise. */
   statementTimeoutMs?: number;
+  /** Server-side bound on every lock wait; the purpose's default otherwise. */
+  lockTimeoutMs?: number;
 }
 
 /** What a purpose makes of a node-postgres pool (see purposes.ts). */
@@ -48,6 +55,7 @@ export function poolConfig(
         connectionTimeoutMillis: timeoutMs + DRIVER_GRACE_MS,
         idleTimeoutMillis: 30_000,
         statement_timeout: statementTimeoutMs,
+        lock_timeout: options.lockTimeoutMs ?? CONNECTION_TEST_LOCK_TIMEOUT_MS,
         query_timeout: statementTimeoutMs + 1000,
         application_name: 'sluice',
         allowExitOnIdle: true,
@@ -59,9 +67,8 @@ export function poolConfig(
         max: options.maxConnections ?? 4,
         connectionTimeoutMillis: timeoutMs,
         idleTimeoutMillis: 60_000,
-        ...(options.statementTimeoutMs !== undefined
-          ? { statement_timeout: options.statementTimeoutMs }
-          : {}),
+        statement_timeout: options.statementTimeoutMs ?? MONITOR_STATEMENT_TIMEOUT_MS,
+        lock_timeout: options.lockTimeoutMs ?? MONITOR_LOCK_TIMEOUT_MS,
         application_name: 'sluice-monitor',
         // A filter is operator text: the connection cannot write whatever it says.
         options: '-c default_transaction_read_only=on',
@@ -74,6 +81,8 @@ export function poolConfig(
         connectionTimeoutMillis: DEADLETTER_CONNECT_TIMEOUT_MS,
         idleTimeoutMillis: 30_000,
         statement_timeout: statementTimeoutMs,
+        lock_timeout: options.lockTimeoutMs ?? DEADLETTER_LOCK_TIMEOUT_MS,
+        idle_in_transaction_session_timeout: DEADLETTER_IDLE_IN_TRANSACTION_TIMEOUT_MS,
         query_timeout: statementTimeoutMs + 5000,
         application_name: 'sluice-deadletters',
       };

@@ -22,6 +22,20 @@ export const DEADLETTER_CONNECT_TIMEOUT_MS = 5000;
 /** Commands carry whole batches (a Lua move of hundreds of entries, a 10 MB payload). */
 export const DEADLETTER_COMMAND_TIMEOUT_MS = 30_000;
 export const DEADLETTER_STATEMENT_TIMEOUT_MS = 60_000;
+/**
+ * PostgreSQL: how long a dead-letter statement waits for a lock before giving
+ * way. The application's worker writes the same table; Sluice must not queue
+ * behind its row locks (nor make later lock requests queue behind Sluice's).
+ * A batch that gives way pauses the job, which retries it once a probe answers.
+ */
+export const DEADLETTER_LOCK_TIMEOUT_MS = 80;
+/** PostgreSQL: a transaction left open (a stalled client) gives its row locks back. */
+export const DEADLETTER_IDLE_IN_TRANSACTION_TIMEOUT_MS = 10_000;
+/** PostgreSQL monitor polls: read-only, so the only locks they wait for are DDL's. */
+export const MONITOR_STATEMENT_TIMEOUT_MS = 5000;
+export const MONITOR_LOCK_TIMEOUT_MS = 50;
+/** PostgreSQL connection tests run catalog reads only. */
+export const CONNECTION_TEST_LOCK_TIMEOUT_MS = 1000;
 
 /** The default bound on a connection test's connect and requests. */
 export const DEFAULT_CONNECT_TIMEOUT_MS = 5000;

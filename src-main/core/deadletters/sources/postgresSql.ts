@@ -191,7 +191,22 @@ export async function onPostgres<T>(run: () => Promise<T>): Promise<T> {
     return await run();
   } catch (error) {
     if (error instanceof SluiceError || error instanceof OutageError) throw error;
-    if (isPostgresOutage(error)) throw new OutageError('PostgreSQL', describeError(error));
+    if (isPostgresOutage(error)) throw new OutageError('PostgreSQL', postgresCause(error));
     throw error;
   }
+}
+
+/**
+ * Names the server-side bound that stopped a statement. Both leave the rows as
+ * they were (the transaction rolls back), so the job pauses and retries the batch.
+ */
+export function postgresCause(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === '55P03') {
+    return `rows are locked by another session; gave way at lock_timeout: ${describeError(error)}`;
+  }
+  if (code === '57014') {
+    return `statement cancelled at statement_timeout (or by an operator): ${describeError(error)}`;
+  }
+  return describeError(error);
 }

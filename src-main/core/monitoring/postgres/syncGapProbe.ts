@@ -57,7 +57,7 @@ function bounded(text: string, timeoutMs: number, values: unknown[] = []): pg.Qu
 /**
  * The sync gap of each configured table, every table queried concurrently on
  * its own pooled connection so one slow table cannot hold the others. Every
- * connection is read-only and has a statement_timeout, so a slow gap query is
+ * connection is read-only with a statement_timeout and a lock_timeout, so a slow gap query is
  * cancelled by the server instead of stalling the monitor.
  */
 export class SyncGapProbe implements Probe<GapSample> {
@@ -153,6 +153,9 @@ export class SyncGapProbe implements Probe<GapSample> {
     const code = (error as { code?: unknown } | null)?.code;
     if (code === '57014') {
       return `the gap query ran longer than the ${this.statementTimeoutMs()} ms statement timeout and was cancelled`;
+    }
+    if (code === '55P03') {
+      return 'the gap query gave way at lock_timeout: the table is locked by another session (DDL?)';
     }
     if (!isConnectionLevel(error) && error instanceof Error) {
       return scrubSecrets(`${error.message} (SQLSTATE ${String(code)})`, this.secrets());
