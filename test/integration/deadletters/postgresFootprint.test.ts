@@ -260,4 +260,72 @@ describe(`PostgreSQL dead-letter table of ${ROWS.toLocaleString('en')} rows: Slu
     );
     expect(edited.rows).toEqual([{ body: { id: 'd-42', title: 'Repaired' } }]);
   }, 600_000);
+
+  it('rows the application holds locked: the replay gives way at its lock_timeout, says so, and finishes once they are free', async () => {
+    const inserted = await pool.query<{ id: string }>(
+      `INSERT INTO dead_letters (source, payload, error_class, error_message)
+       SELECT 'import:locked', '{"n":' || g || '}', 'LockedByApp', 'held' FROM generate_series(1, 50) g
+       RETURNING id::text`,
+    );
+    const ids = inserted.rows.map((row) => row.id);
+    const app = await connect('app-worker');
+    const sampler = await connect('lock-sampler');
+    await app.query('BEGIN');
+    await app.query('SELECT id FROM dead_letters WHERE id = ANY($1::bigint[]) FOR UPDATE', [
+      ids.filter((_, i) => i % 5 === 0),
+    ]);
+    let longestLockWaitMs = 0;
+    let waitsSeen = 0;
+    let sampling = true;
+    const watching = (async () => {
+      while (sampling) {
+        const waiting = await sampler.query<{ wait_ms: number }>(
+          `SELECT (extract(epoch FROM clock_timestamp() - query_start) * 1000)::float8 AS wait_ms
+             FROM pg_stat_activity
+            WHERE application_name = 'sluice-deadletters' AND wait_event_type = 'Lock'`,
+        );
+        for (const row of waiting.rows) {
+          waitsSeen += 1;
+          longestLockWaitMs = Math.max(longestLockWaitMs, row.wait_ms);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 2));
+      }
+    })();
+    try {
+      const job = await t.call('deadletters.replay', {
+        sourceId,
+        selection: { kind: 'filter', filter: { errorClasses: ['LockedByApp'] } },
+      });
+      const paused = await waitForJob(t, job.id, (j) => j.status === 'PAUSED' || finished(j));
+      expect(paused.status).toBe('PAUSED');
+      expect(paused.cause).toMatch(/locked by another session; gave way at lock_timeout/);
+      // It keeps giving way while the application holds the rows: nothing fails, nothing moves twice.
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      expect(await t.call('deadletters.jobs.get', { jobId: job.id })).toMatchObject({ failed: 0 });
+      await app.query('COMMIT');
+      const done = await waitForJob(t, job.id, finished);
+      expect(done).toMatchObject({ status: 'COMPLETED', moved: 50, failed: 0 });
+    } finally {
+      sampling = false;
+      await watching;
+      await Promise.all([app.end(), sampler.end()]);
+    }
+    console.log(
+      `lock held by the application: ${waitsSeen} samples of Sluice waiting, longest ${longestLockWaitMs.toFixed(1)} ms`,
+    );
+    expect(waitsSeen).toBeGreaterThan(0);
+    // The server cancels the wait at lock_timeout; the rest is the sampler's own delay.
+    expect(longestLockWaitMs).toBeLessThanOrEqual(DEADLETTER_LOCK_TIMEOUT_MS + 250);
+    const moved = await pool.query<{ origin: string; n: number }>(
+      `SELECT origin, count(*)::int AS n FROM import_queue WHERE origin = ANY($1) GROUP BY origin`,
+      [ids.map((id) => `postgres:public.dead_letters/${id}`)],
+    );
+    expect(moved.rows).toHaveLength(50);
+    expect(moved.rows.every((row) => row.n === 1)).toBe(true);
+    const left = await pool.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM dead_letters WHERE id = ANY($1::bigint[]) AND status <> 'replayed'`,
+      [ids],
+    );
+    expect(left.rows[0]!.n).toBe(0);
+  });
 });
