@@ -253,8 +253,10 @@ export class PostgresTableSource implements DeadLetterSource {
   async get(key: string): Promise<EntrySnapshot | null> {
     const sql = await this.sql();
     try {
+      // The id in its own type, so the primary key answers: `id::text = $1` would scan the
+      // table. A key the type cannot hold is refused by the server and means "no such row".
       const rows = await this.query<DetailRecord>(
-        `SELECT ${sql.detailColumns} FROM ${sql.table} WHERE ${sql.id}::text = $1 LIMIT 1`,
+        `SELECT ${sql.detailColumns} FROM ${sql.table} WHERE ${sql.id} = $1 LIMIT 1`,
         [key],
       );
       return rows[0] ? this.snapshotOf(rows[0]) : null;
